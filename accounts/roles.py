@@ -1,0 +1,107 @@
+"""The four roles, as Django groups with permissions, and what each lets a user do.
+
+A role is a group; what it allows is a set of permissions, so administrators can see and adjust
+them in the admin. Object-level rules (a team's own consultation) live in each app's rules.py.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "Participant", _("Participant")
+    STAFF = "Staff", _("Staff")
+    MANAGER = "Manager", _("Manager")
+    ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+STAFF_ROLES = (Role.STAFF, Role.MANAGER, Role.ADMINISTRATOR)
+PORTAL_APPS = ("accounts", "notifications", "consultations", "coproduction", "feedback")
+
+# Permissions each role's group holds, as "app_label.codename". Feature apps add theirs here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.PARTICIPANT: [],
+    Role.STAFF: ["accounts.access_staff_area"],
+    Role.MANAGER: [
+        "accounts.access_staff_area",
+        "accounts.work_across_teams",
+        "accounts.approve_theme_reports",
+    ],
+    # Administrators also get every model permission of the portal's own apps (see roles_sync).
+    Role.ADMINISTRATOR: [
+        "accounts.access_staff_area",
+        "accounts.work_across_teams",
+        "accounts.approve_theme_reports",
+        "accounts.administer_portal",
+    ],
+}
+
+
+def roles_sync(*, group_model, permission_model) -> None:
+    """Create the role groups and grant their permissions; safe to repeat.
+
+    Takes the model classes so a migration can pass its historical ones. Permissions not yet
+    created (an app not migrated yet) are granted on a later run.
+    """
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        wanted = permission_model.objects.none()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted |= permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
+        if role == Role.ADMINISTRATOR:
+            wanted |= permission_model.objects.filter(content_type__app_label__in=PORTAL_APPS)
+        group.permissions.add(*wanted.distinct())
+
+
+def roles_sync_after_migrate(sender, **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    if sender.name == "accounts" or sender.name in PORTAL_APPS:
+        roles_sync(group_model=Group, permission_model=Permission)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The names of the user's roles, read once per request and kept on the user object."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._portal_roles
+
+
+def has_staff_role(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or roles_of(user) & set(STAFF_ROLES))
+    )
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a user may do, for templates (``can.staff_area``) and views."""
+
+    staff_area: bool = False
+    all_teams: bool = False
+    approve_reports: bool = False
+    administer: bool = False
+    participate: bool = False
+
+
+def capabilities(user) -> Capabilities:
+    if user is None or not user.is_authenticated:
+        return Capabilities()
+    if not has_staff_role(user):
+        return Capabilities(participate=True)
+    perms = user.get_all_permissions()
+    return Capabilities(
+        staff_area=True,
+        all_teams="accounts.work_across_teams" in perms,
+        approve_reports="accounts.approve_theme_reports" in perms,
+        administer="accounts.administer_portal" in perms,
+        participate=False,
+    )
