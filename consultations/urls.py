@@ -1,0 +1,5 @@
+app_name = "consultations"
+
+public: list = []
+staff: list = []
+urlpatterns = public + staff

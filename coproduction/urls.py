@@ -1,0 +1,5 @@
+app_name = "coproduction"
+
+public: list = []
+staff: list = []
+urlpatterns = public + staff

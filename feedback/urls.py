@@ -1,0 +1,5 @@
+app_name = "feedback"
+
+public: list = []
+staff: list = []
+urlpatterns = public + staff

@@ -1,0 +1,81 @@
+"""Production settings: refuse to start without secrets, and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "k3y-" + "x7Qp2LmZr9Tb4Wc8Nd1Vf6Hj0Ks5Ga3Ye" * 2
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a clean environment holding only ``env`` (and PATH)."""
+    clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "participation_portal.settings", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_variable(missing):
+    env = {"SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "participation.example.gov.uk"}
+    del env[missing]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_deploy_check_passes_with_only_secret_key_and_allowed_hosts():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="participation.example.gov.uk",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.REQUIRE_STAFF_2FA)",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="example.gov.uk",
+    )
+    assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
+
+
+def test_embedded_defaults_need_no_services(settings):
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.LANGUAGE_CODE == "en-gb"
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)",
+        DJANGO_DEBUG="1",
+    )
+    assert result.stdout.split()[-3:] == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.mail.backends.console.EmailBackend",
+    ], result.stderr
+
+
+def test_database_and_broker_urls_switch_to_postgres_and_redis():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL)",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.stdout.split()[-2:] == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"], result.stderr
