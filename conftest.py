@@ -1,0 +1,47 @@
+import pytest
+from django.core.cache import cache
+
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from participation_portal.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks(settings):
+    """Rate-limit counters must not leak between tests; tasks run in-process unless a test says not."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role | None = None, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def participant(make_user):
+    return make_user(Role.PARTICIPANT)
+
+
+@pytest.fixture
+def staff_member(make_user):
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(Role.ADMINISTRATOR)
