@@ -1,19 +1,17 @@
-import logging
-
 from celery import shared_task
+from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from . import services
 
 
 @shared_task(name="consultations.notices_send")
 def notices_send() -> int:
-    """Daily: e-mail subscribers about consultations that opened or close within three days."""
-    logger.info("Consultation notices: no consultations are recorded yet; nothing to do.")
-    return 0
+    """Daily: e-mail subscribers about consultations that opened or close within three days.
+    One e-mail per person per event, however often it runs."""
+    return services.notices_send(moment=timezone.now())
 
 
 @shared_task(name="consultations.retention_apply")
-def retention_apply() -> int:
-    """Daily: delete stale draft responses and contact details past their retention period."""
-    logger.info("Consultation retention: no responses are recorded yet; nothing to do.")
-    return 0
+def retention_apply() -> dict:
+    """Daily: delete stale drafts and respondents' contact details past their retention period."""
+    return services.retention_apply(moment=timezone.now())

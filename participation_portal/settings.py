@@ -246,3 +246,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Consultations ---------------------------------------------------------------------------------
+SAFEGUARDING_OFFICER_EMAIL = env.str("SAFEGUARDING_OFFICER_EMAIL", default="safeguarding@example.gov.uk")
+CONSULTATION_DRAFT_RETENTION_DAYS = env.int("CONSULTATION_DRAFT_RETENTION_DAYS", default=30)
+CONSULTATION_CONTACT_RETENTION_DAYS = env.int("CONSULTATION_CONTACT_RETENTION_DAYS", default=365)

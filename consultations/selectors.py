@@ -1,0 +1,131 @@
+"""Reads too big for a QuerySet method: the public hub and per-question summaries."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch
+
+from .models import Answer, Consultation, Question, Response, Selection, ServiceArea
+
+
+def hub(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
+    """Open, upcoming and closed consultations for the public hub, filtered. Three queries."""
+    consultations = Consultation.objects.published().select_related("service_area").matching(text)
+    if audience:
+        consultations = consultations.for_audience(audience)
+    if service_area:
+        consultations = consultations.in_service_area(service_area)
+    return {
+        "open": list(consultations.open_at(moment).order_by("closes_at")),
+        "upcoming": list(consultations.upcoming_at(moment).order_by("opens_at")),
+        "closed": list(consultations.closed_at(moment).order_by("-closes_at")[:50]),
+    }
+
+
+def service_areas() -> list[ServiceArea]:
+    return list(ServiceArea.objects.all())
+
+
+@dataclass
+class ChoiceCount:
+    choice: str
+    count: int
+    percentage: int  # of the people who answered the question, rounded
+
+
+@dataclass
+class QuestionSummary:
+    question: Question
+    answered: int
+    choices: list[ChoiceCount] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+def response_summary(*, consultation: Consultation, text_limit: int = 20) -> list[QuestionSummary]:
+    """Per question: how many answered, counts and percentages per choice, and some written answers.
+
+    Counts are aggregated in the database: three queries however many responses there are, plus
+    one per text question for its latest answers.
+    """
+    questions = list(consultation.questions.all())
+    submitted = Answer.objects.filter(response__consultation=consultation, response__submitted_at__isnull=False)
+    answered = dict(submitted.values("question").annotate(n=Count("pk")).values_list("question", "n"))
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        Selection.objects.filter(answer__in=submitted).values("answer__question", "value").annotate(n=Count("pk"))
+    ):
+        counts.setdefault(row["answer__question"], {})[row["value"]] = row["n"]
+    summaries = []
+    for question in questions:
+        total = answered.get(question.pk, 0)
+        summary = QuestionSummary(question=question, answered=total)
+        if question.is_choice:
+            per_choice = counts.get(question.pk, {})
+            summary.choices = [
+                ChoiceCount(
+                    choice, per_choice.get(choice, 0), round(100 * per_choice.get(choice, 0) / total) if total else 0
+                )
+                for choice in question.choices
+            ]
+        else:
+            summary.texts = list(
+                submitted.filter(question=question)
+                .order_by("-response__submitted_at")
+                .values_list("text", flat=True)[:text_limit]
+            )
+        summaries.append(summary)
+    return summaries
+
+
+def response_with_answers(*, response_pk: int, consultation: Consultation) -> Response:
+    """One response with its answers in question order, for reading in full."""
+    answers = (
+        Answer.objects.select_related("question")
+        .prefetch_related("selections")
+        .order_by("question__page", "question__position", "question__pk")
+    )
+    return (
+        consultation.responses.select_related("contact", "recorded_by", "user")
+        .prefetch_related(Prefetch("answers", queryset=answers), "safeguarding_flags__raised_by")
+        .get(pk=response_pk)
+    )
+
+
+# --- Staff reading responses, and "You said, we did" -------------------------------------------------
+
+
+def responses_filtered(
+    *,
+    consultation: Consultation,
+    channel: str = "",
+    respondent_type: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+):
+    """A consultation's submitted responses, newest first, narrowed by the staff list's filters.
+
+    ``respondent_type`` None means anyone; "" means those who did not say.
+
+    Dates are bounds on the submission time (from inclusive, before exclusive) so the index on
+    (consultation, submitted_at) can be used; the caller turns local dates into those bounds.
+    """
+    responses = consultation.responses.submitted().order_by("-submitted_at", "-pk")
+    if channel:
+        responses = responses.filter(channel=channel)
+    if respondent_type is not None:
+        responses = responses.filter(respondent_type=respondent_type)
+    if submitted_from:
+        responses = responses.filter(submitted_at__gte=submitted_from)
+    if submitted_before:
+        responses = responses.filter(submitted_at__lt=submitted_before)
+    return responses
+
+
+def outcomes_published():
+    """Consultations whose "You said, we did" is public, newest first, each with its items (two queries)."""
+    return (
+        Consultation.objects.with_outcomes_published()
+        .select_related("service_area")
+        .prefetch_related("outcome_items")
+        .order_by("-outcomes_published_at", "-pk")
+    )

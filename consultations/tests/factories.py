@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import TeamFactory
+from consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    OutcomeItem,
+    Question,
+    QuestionKind,
+    RespondentContact,
+    Response,
+    Selection,
+    ServiceArea,
+)
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceArea
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Service area {n}")
+    slug = factory.Sequence(lambda n: f"area-{n}")
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A published consultation open now; traits: draft, upcoming, closed, withdrawn."""
+
+    class Meta:
+        model = Consultation
+
+    title = factory.Sequence(lambda n: f"Short breaks review {n}")
+    slug = factory.Sequence(lambda n: f"short-breaks-review-{n}")
+    summary = "We want to know how short breaks work for your family."
+    proposal = "We propose to change how short breaks are booked, because families told us it is hard."
+    for_parent_carers = True
+    service_area = factory.SubFactory(ServiceAreaFactory)
+    team = factory.SubFactory(TeamFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=21))
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=8))
+
+    class Params:
+        draft = factory.Trait(published_at=None)
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=35)),
+        )
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=61)),
+        )
+        withdrawn = factory.Trait(
+            withdrawn_at=factory.LazyFunction(timezone.now), withdrawal_reason="The proposal was dropped."
+        )
+        for_children = factory.Trait(
+            for_young_people=True,
+            child_friendly=True,
+            who_decides="The SEND partnership board",
+            feedback_due=factory.LazyFunction(lambda: (timezone.now() + timedelta(days=90)).date()),
+        )
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    page = 1
+    position = factory.Sequence(lambda n: n)
+    kind = QuestionKind.LONG_TEXT
+    text = factory.Sequence(lambda n: f"What would make short breaks better? ({n})")
+    options = factory.LazyAttribute(
+        lambda q: ["Weekends", "Holidays", "After school"] if q.kind in ("single_choice", "multiple_choice") else []
+    )
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A submitted response; ``draft=True`` for one still being filled in."""
+
+    class Meta:
+        model = Response
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    channel = Channel.ONLINE
+    reference = factory.Sequence(lambda n: f"T{n:03d}-TEST"[:9])
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(reference=None, submitted_at=None)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    text = "Booking is hard."
+
+
+def answer_choices(*, response, question, values):
+    answer = Answer.objects.create(response=response, question=question)
+    Selection.objects.bulk_create([Selection(answer=answer, value=v) for v in values])
+    return answer
+
+
+class RespondentContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RespondentContact
+
+    response = factory.SubFactory(ResponseFactory)
+    email = factory.Sequence(lambda n: f"respondent{n}@example.com")
+    wants_receipt = True
+    wants_outcome = True
+
+
+class OutcomeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutcomeItem
+
+    consultation = factory.SubFactory(ConsultationFactory, closed=True)
+    you_said = "Booking short breaks takes too many phone calls."
+    we_did = "You can now book online, and a named worker calls you back within two days."
+    changed = True
