@@ -32,7 +32,7 @@ run: export DJANGO_DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@trap 'kill 0' EXIT; \
+	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A participation_portal worker --beat --pool=solo --loglevel=INFO & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -18,7 +18,18 @@ def gds_helper(*fields, button: str) -> FormHelper:
     return helper
 
 
-class SignInForm(auth_forms.AuthenticationForm):
+class EmailErrorStyleMixin:
+    """crispy-forms-gds gives text inputs and selects the red error border, but not e-mail inputs."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if isinstance(widget, forms.EmailInput):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
+
+
+class SignInForm(EmailErrorStyleMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -41,7 +52,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(EmailErrorStyleMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -121,7 +132,7 @@ class TwoFactorCodeForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(EmailErrorStyleMixin, auth_forms.PasswordResetForm):
     """Django's reset form, sending its e-mail through the outbox like every other message."""
 
     def __init__(self, *args, **kwargs):

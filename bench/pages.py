@@ -1,0 +1,105 @@
+"""How page time grows with data: each page timed with a small and a large data set in one run.
+
+    DJANGO_DEBUG=1 .venv/bin/python bench/pages.py [--large 1000] [--repeat 15]
+
+Builds a throwaway SQLite database (or uses DATABASE_URL's server with a "_bench" database), fills
+it, and prints for each page the median time and query count at both sizes, and the ratio
+large/small. Figures are only comparable within one run: the small data set is the baseline.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation_portal.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--large", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.REQUIRE_STAFF_2FA = False
+    call_command("migrate", verbosity=0)
+
+    from accounts.roles import Role
+    from accounts.tests.factories import TeamFactory, UserFactory
+    from consultations.tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory
+
+    staff = UserFactory(role=Role.STAFF, teams=[TeamFactory()])
+
+    def fill(size: int, tag: str):
+        """`size` open consultations on the hub, and one consultation with `size` responses."""
+        ConsultationFactory.create_batch(size, title=f"Bench {tag}")
+        target = ConsultationFactory(slug=f"bench-target-{tag}")
+        QuestionFactory(consultation=target)
+        ResponseFactory.create_batch(size, consultation=target, reference=None, submitted_at=None)
+        target.responses.update(submitted_at=django.utils.timezone.now())
+        for n, response in enumerate(target.responses.all()):
+            response.reference = f"{tag[:1].upper()}{n:07d}"
+            response.save(update_fields=["reference"])
+        return target
+
+    def measure(client, url: str) -> tuple[float, int]:
+        client.get(url)  # warm caches and templates
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            times.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+        return statistics.median(times), len(queries)
+
+    results = {}
+    for label, size in (("small", args.small), ("large", args.large)):
+        from consultations.models import Consultation
+
+        Consultation.objects.all().delete()
+        target = fill(size, label)
+        client = Client()
+        client.force_login(staff)
+        pages = {
+            "hub": "/consultations/",
+            "staff responses": f"/staff/consultations/{target.pk}/responses/",
+            "staff consultations": "/staff/consultations/",
+        }
+        for name, url in pages.items():
+            results.setdefault(name, {})[label] = measure(client, url)
+
+    print(
+        f"{'page':<22}{'small ms':>10}{'q':>4}{'large ms':>10}{'q':>4}{'ratio':>8}   "
+        f"(small={args.small}, large={args.large} rows)"
+    )
+    for name, by_size in results.items():
+        (small_t, small_q), (large_t, large_q) = by_size["small"], by_size["large"]
+        print(
+            f"{name:<22}{small_t * 1000:>10.1f}{small_q:>4}{large_t * 1000:>10.1f}{large_q:>4}{large_t / small_t:>8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
