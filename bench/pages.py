@@ -44,22 +44,29 @@ def main():
     settings.REQUIRE_STAFF_2FA = False
     call_command("migrate", verbosity=0)
 
+    from django.utils import timezone
+
     from accounts.roles import Role
     from accounts.tests.factories import TeamFactory, UserFactory
-    from consultations.tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory
+    from consultations.models import Response
+    from consultations.tests.factories import ConsultationFactory, QuestionFactory, ServiceAreaFactory
 
-    staff = UserFactory(role=Role.STAFF, teams=[TeamFactory()])
+    team, area = TeamFactory(), ServiceAreaFactory()
+    staff = UserFactory(role=Role.STAFF, teams=[team])
 
     def fill(size: int, tag: str):
-        """`size` open consultations on the hub, and one consultation with `size` responses."""
-        ConsultationFactory.create_batch(size, title=f"Bench {tag}")
-        target = ConsultationFactory(slug=f"bench-target-{tag}")
+        """`size` consultations as they pile up over the years (a few open, the rest closed), and one
+        consultation with `size` responses."""
+        # One team and service area, as in a council: the filters list a handful, not one per row.
+        shared = {"team": team, "service_area": area}
+        ConsultationFactory.create_batch(5, title=f"Bench open {tag}", **shared)
+        ConsultationFactory.create_batch(size, closed=True, title=f"Bench closed {tag}", **shared)
+        target = ConsultationFactory(slug=f"bench-target-{tag}", **shared)
         QuestionFactory(consultation=target)
-        ResponseFactory.create_batch(size, consultation=target, reference=None, submitted_at=None)
-        target.responses.update(submitted_at=django.utils.timezone.now())
-        for n, response in enumerate(target.responses.all()):
-            response.reference = f"{tag[:1].upper()}{n:07d}"
-            response.save(update_fields=["reference"])
+        now = timezone.now()
+        Response.objects.bulk_create(
+            Response(consultation=target, reference=f"{tag[:1].upper()}{n:07d}", submitted_at=now) for n in range(size)
+        )
         return target
 
     def measure(client, url: str) -> tuple[float, int]:

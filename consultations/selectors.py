@@ -9,7 +9,8 @@ from .models import Answer, Consultation, Question, Response, Selection, Service
 
 
 def hub(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
-    """Open, upcoming and closed consultations for the public hub, filtered. Three queries."""
+    """Open and upcoming consultations for the public hub (two queries), and closed ones as a
+    QuerySet for the caller to page through: they pile up over the years."""
     consultations = Consultation.objects.published().select_related("service_area").matching(text)
     if audience:
         consultations = consultations.for_audience(audience)
@@ -18,7 +19,7 @@ def hub(*, moment: datetime, audience: str = "", service_area: str = "", text: s
     return {
         "open": list(consultations.open_at(moment).order_by("closes_at")),
         "upcoming": list(consultations.upcoming_at(moment).order_by("opens_at")),
-        "closed": list(consultations.closed_at(moment).order_by("-closes_at")[:50]),
+        "closed": consultations.closed_at(moment).order_by("-closes_at", "-pk"),
     }
 
 

@@ -144,8 +144,8 @@ def many_consultations(count: int) -> None:
 @pytest.mark.parametrize("count", [10, 1000])
 def test_hub_query_count_does_not_grow_with_consultations(client, count, django_assert_max_num_queries):
     many_consultations(count)
-    # 1 open, 2 upcoming, 3 closed (the 50 latest), 4 service areas for the filter
-    with django_assert_max_num_queries(4):
+    # 1 service areas for the filter, 2 open, 3 upcoming, 4 closed count, 5 a page of closed
+    with django_assert_max_num_queries(5):
         response = client.get(HUB, {"audience": "parent_carers"})
     assert response.status_code == 200
 
@@ -159,6 +159,21 @@ def test_hub_makes_the_same_queries_for_10_and_1000_consultations(client):
     with CaptureQueriesContext(connection) as lots:
         client.get(HUB)
     assert len(few) == len(lots)
+
+
+def test_older_closed_consultations_are_paged_not_hidden(client):
+    ConsultationFactory.create_batch(25, closed=True)
+    oldest = ConsultationFactory(
+        closed=True,
+        title="The oldest one",
+        closes_at=timezone.now() - timedelta(days=400),
+        opens_at=timezone.now() - timedelta(days=500),
+        published_at=timezone.now() - timedelta(days=501),
+    )
+    first = client.get(HUB).content.decode()
+    assert "Closed (26)" in first and "Showing 1 to 20 of 26" in first and oldest.title not in first
+    second = client.get(HUB, {"page": 2}).content.decode()
+    assert oldest.title in second and "Showing 21 to 26 of 26" in second
 
 
 def test_times_are_written_the_gov_uk_way():

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from consultations.forms.public import (
     question_field_name,
 )
 from consultations.models import Answer, Consultation, Document, Question, QuestionKind, RespondentContact, Response
+from participation_portal.pagination import page_links
 
 REFERENCES_SESSION_KEY = "consultation-references"  # references of responses sent from this browser
 RESUME_SENT_SESSION_KEY = "consultation-resume-sent"  # the address a return link just went to
@@ -166,6 +168,9 @@ def remember_sent(request, response: Response) -> None:
         request.session[REFERENCES_SESSION_KEY] = [*references, response.reference][-20:]
 
 
+CLOSED_PER_PAGE = 20
+
+
 class HubView(TemplateView):
     template_name = "consultations/public/hub.html"
 
@@ -174,6 +179,8 @@ class HubView(TemplateView):
         form = HubFilterForm(self.request.GET or None, service_areas=areas)
         filters = form.filters()
         results = selectors.hub(moment=timezone.now(), **filters)
+        closed_page = Paginator(results["closed"], CLOSED_PER_PAGE).get_page(self.request.GET.get("page"))
+        results["closed"] = list(closed_page.object_list)
         for found in results.values():
             for consultation in found:
                 with_times(consultation)
@@ -181,7 +188,9 @@ class HubView(TemplateView):
             "form": form,
             "results": results,
             "filtered": any(filters.values()),
-            "total": sum(len(found) for found in results.values()),
+            "total": len(results["open"]) + len(results["upcoming"]) + closed_page.paginator.count,
+            "page_obj": closed_page,
+            "page_links": page_links(closed_page),
             "filters": filters,
             "audience_label": dict(form.fields["audience"].choices)[filters["audience"]] if filters["audience"] else "",
             "area_label": dict(form.fields["area"].choices)[filters["service_area"]] if filters["service_area"] else "",

@@ -79,3 +79,17 @@ def test_database_and_broker_urls_switch_to_postgres_and_redis():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.stdout.split()[-2:] == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"], result.stderr
+
+
+def test_readme_documents_every_environment_variable_the_settings_read():
+    import re
+
+    settings_source = (PROJECT / "participation_portal" / "settings.py").read_text()
+    readme = (PROJECT / "README.md").read_text()
+    names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+    names |= set(
+        re.findall(r"for required in \(([^)]*)\)", settings_source)[0].replace('"', "").replace(" ", "").split(",")
+    ) - {""}
+    assert names, "no variables found: the pattern no longer matches settings.py"
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert missing == [], f"README.md does not list {missing}"
