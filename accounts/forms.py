@@ -18,6 +18,23 @@ def gds_helper(*fields, button: str) -> FormHelper:
     return helper
 
 
+def counted_textarea(name: str, **kwargs) -> Field:
+    """A textarea with GOV.UK's character count (pass max_characters).
+
+    crispy-forms-gds 2.0.1 raises KeyError when it adds the count's id to a textarea that has no
+    hint, so the widget is given an aria-describedby for it to extend before each render.
+    """
+    layout = Field.textarea(name, **kwargs)
+    render = layout.render
+
+    def render_with_described_by(form, context, *args, **render_kwargs):
+        form.fields[name].widget.attrs.setdefault("aria-describedby", "")
+        return render(form, context, *args, **render_kwargs)
+
+    layout.render = render_with_described_by
+    return layout
+
+
 class EmailErrorStyleMixin:
     """crispy-forms-gds gives text inputs and selects the red error border, but not e-mail inputs."""
 

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import EmailErrorStyleMixin
+from accounts.forms import EmailErrorStyleMixin, counted_textarea
 from consultations.models import TEXT_LIMITS, Audience, Question, QuestionKind, RespondentType
 
 CHOICES_TEMPLATE = "consultations/public/fields/choices.html"
@@ -153,7 +153,7 @@ class QuestionPageForm(forms.Form):
         if question.kind == QuestionKind.SHORT_TEXT:
             return Field.text(name, label_size=size, label_tag=tag)
         if question.kind == QuestionKind.LONG_TEXT:
-            return Field.textarea(
+            return counted_textarea(
                 name, label_size=size, label_tag=tag, rows=8, max_characters=TEXT_LIMITS[QuestionKind.LONG_TEXT]
             )
         pictures = child_friendly and question.kind in PICTURE_KINDS

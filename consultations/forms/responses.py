@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import gds_helper
+from accounts.forms import counted_textarea, gds_helper
 
 from ..models import (
     TEXT_LIMITS,
@@ -164,7 +164,7 @@ class SafeguardingConcernForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            Field.textarea("reason", label_size=Size.MEDIUM, rows=6, max_characters=3000),
+            counted_textarea("reason", label_size=Size.MEDIUM, rows=6, max_characters=3000),
             button=_("Raise the concern"),
         )
 
@@ -220,7 +220,7 @@ def question_field(question: Question, *, number: int) -> forms.Field:
 def question_layout(question: Question):
     name = question_field_name(question)
     if question.kind == QuestionKind.LONG_TEXT:
-        return Field.textarea(name, label_size=Size.SMALL, rows=5, max_characters=TEXT_LIMITS[question.kind])
+        return counted_textarea(name, label_size=Size.SMALL, rows=5, max_characters=TEXT_LIMITS[question.kind])
     if question.kind == QuestionKind.SHORT_TEXT:
         return Field.text(name, label_size=Size.SMALL)
     if question.is_multiple:
@@ -348,12 +348,12 @@ class OutcomeItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            Field.textarea("you_said", label_size=Size.SMALL, rows=4, max_characters=3000),
+            counted_textarea("you_said", label_size=Size.SMALL, rows=4, max_characters=3000),
             # Both explanations are shown rather than revealed by the answer: GOV.UK's conditional reveal
             # puts aria-expanded on radios, which ARIA does not allow (a known GOV.UK Frontend issue).
             Field.radios("changed", legend_size=Size.SMALL, inline=True),
-            Field.textarea("we_did", label_size=Size.SMALL, rows=4, max_characters=3000),
-            Field.textarea("why_not", label_size=Size.SMALL, rows=4, max_characters=3000),
+            counted_textarea("we_did", label_size=Size.SMALL, rows=4, max_characters=3000),
+            counted_textarea("why_not", label_size=Size.SMALL, rows=4, max_characters=3000),
             button=_("Add this point"),
         )
 
@@ -394,7 +394,7 @@ class OutcomesPublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            Field.textarea("summary", label_size=Size.SMALL, rows=4, max_characters=3000),
+            counted_textarea("summary", label_size=Size.SMALL, rows=4, max_characters=3000),
             button=_("Update the published page") if published else _("Publish \u201cYou said, we did\u201d"),
         )
 

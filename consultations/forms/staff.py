@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import gds_helper
+from accounts.forms import counted_textarea, gds_helper
 from accounts.models import Team
 
 from ..models import (
@@ -359,7 +359,7 @@ class ConsultationForm(forms.ModelForm):
             Fieldset(
                 Field.text("title"),
                 Field.text("slug", field_width=20),
-                Field.textarea("summary", rows=4, max_characters=1000),
+                counted_textarea("summary", rows=4, max_characters=1000),
                 Field.textarea("proposal", rows=10),
                 Field.textarea("decision_informed", rows=4),
                 legend=_("About the consultation"),

@@ -696,3 +696,14 @@ def test_the_references_a_browser_sent_are_kept_in_its_session(client, consultat
     answer_everything(client, consultation)
     client.post(url("respond-check", consultation))
     assert client.session[REFERENCES_SESSION_KEY] == [Response.objects.get().reference]
+
+
+@pytest.mark.django_db
+def test_a_long_text_question_without_a_hint_shows_its_character_count(client):
+    """crispy-forms-gds fails on a counted textarea with no hint unless the widget is prepared."""
+    consultation = ConsultationFactory()
+    QuestionFactory(consultation=consultation, kind=QuestionKind.LONG_TEXT, help_text="", text="Tell us more")
+    client.post(reverse("consultations:respond", args=[consultation.slug]))
+    page = client.get(reverse("consultations:respond-page", args=[consultation.slug, 1]))
+    assert page.status_code == 200
+    assert "govuk-character-count" in page.content.decode()
