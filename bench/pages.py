@@ -44,12 +44,9 @@ def main():
     settings.REQUIRE_STAFF_2FA = False
     call_command("migrate", verbosity=0)
 
-    from django.utils import timezone
-
     from accounts.roles import Role
     from accounts.tests.factories import TeamFactory, UserFactory
-    from consultations.models import Response
-    from consultations.tests.factories import ConsultationFactory, QuestionFactory, ServiceAreaFactory
+    from consultations.tests.factories import ConsultationFactory, QuestionFactory, ServiceAreaFactory, bulk_responses
 
     team, area = TeamFactory(), ServiceAreaFactory()
     staff = UserFactory(role=Role.STAFF, teams=[team])
@@ -63,10 +60,7 @@ def main():
         ConsultationFactory.create_batch(size, closed=True, title=f"Bench closed {tag}", **shared)
         target = ConsultationFactory(slug=f"bench-target-{tag}", **shared)
         QuestionFactory(consultation=target)
-        now = timezone.now()
-        Response.objects.bulk_create(
-            Response(consultation=target, reference=f"{tag[:1].upper()}{n:07d}", submitted_at=now) for n in range(size)
-        )
+        bulk_responses(target, size)
         return target
 
     def measure(client, url: str) -> tuple[float, int]:

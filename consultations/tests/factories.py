@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import TeamFactory
@@ -128,3 +129,45 @@ class OutcomeItemFactory(factory.django.DjangoModelFactory):
     you_said = "Booking short breaks takes too many phone calls."
     we_did = "You can now book online, and a named worker calls you back within two days."
     changed = True
+
+
+def consultation_staff_url(name: str, consultation, **kwargs) -> str:
+    """The address of one of a consultation's staff pages, by its URL name."""
+    return reverse(f"consultations:{name}", kwargs={"pk": consultation.pk, **kwargs})
+
+
+def bulk_responses(consultation, count: int, *, start: int = 0, **fields) -> list[Response]:
+    """Submitted responses made in one query, a second apart, newest last."""
+    now = timezone.now()
+    return Response.objects.bulk_create(
+        [
+            Response(
+                consultation=consultation,
+                reference=f"B{start + number:05d}-ZZ",
+                submitted_at=now - timedelta(seconds=count - number),
+                started_at=now - timedelta(hours=1),
+                **fields,
+            )
+            for number in range(count)
+        ]
+    )
+
+
+def bulk_answers(responses, *, choice_question=None, text_question=None, multiple_question=None) -> None:
+    """An answer to each given question for every response, in a few queries."""
+    answers = []
+    for number, response in enumerate(responses):
+        if text_question:
+            answers.append(Answer(response=response, question=text_question, text=f"Written answer {number}"))
+        if choice_question:
+            answers.append(Answer(response=response, question=choice_question))
+        if multiple_question:
+            answers.append(Answer(response=response, question=multiple_question))
+    Answer.objects.bulk_create(answers)
+    selections = []
+    for answer in answers:
+        if choice_question and answer.question_id == choice_question.pk:
+            selections.append(Selection(answer=answer, value=choice_question.choices[answer.response_id % 2]))
+        if multiple_question and answer.question_id == multiple_question.pk:
+            selections += [Selection(answer=answer, value=value) for value in multiple_question.choices[:2]]
+    Selection.objects.bulk_create(selections)

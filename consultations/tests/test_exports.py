@@ -16,9 +16,10 @@ from consultations.tests.factories import (
     RespondentContactFactory,
     ResponseFactory,
     answer_choices,
+    bulk_answers,
+    bulk_responses,
 )
-
-from .test_responses_views import bulk_answers, bulk_responses, url
+from consultations.tests.factories import consultation_staff_url as url
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,8 @@ from consultations.tests.factories import (
     RespondentContactFactory,
     ResponseFactory,
 )
+from consultations.tests.factories import consultation_staff_url as url
 from notifications.models import Message
-
-from .test_responses_views import url
 
 pytestmark = pytest.mark.django_db
 

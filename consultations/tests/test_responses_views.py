@@ -12,13 +12,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory
 from consultations.models import (
-    Answer,
     Channel,
     QuestionKind,
     RespondentType,
     Response,
     SafeguardingFlag,
-    Selection,
 )
 from consultations.tests.factories import (
     AnswerFactory,
@@ -27,54 +25,16 @@ from consultations.tests.factories import (
     RespondentContactFactory,
     ResponseFactory,
     answer_choices,
+    bulk_answers,
+    bulk_responses,
+    consultation_staff_url,
 )
 from notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
 
-# --- Helpers shared with the other staff-responses test files -----------------------------------------------
-
-
-def url(name: str, consultation, **kwargs) -> str:
-    return reverse(f"consultations:{name}", kwargs={"pk": consultation.pk, **kwargs})
-
-
-def bulk_responses(consultation, count: int, *, start: int = 0, **fields) -> list[Response]:
-    """Submitted responses made in one query, a second apart, newest last."""
-    now = timezone.now()
-    return Response.objects.bulk_create(
-        [
-            Response(
-                consultation=consultation,
-                reference=f"B{start + number:05d}-ZZ",
-                submitted_at=now - timedelta(seconds=count - number),
-                started_at=now - timedelta(hours=1),
-                **fields,
-            )
-            for number in range(count)
-        ]
-    )
-
-
-def bulk_answers(responses, *, choice_question=None, text_question=None, multiple_question=None) -> None:
-    """An answer to each given question for every response, in a few queries."""
-    answers = []
-    for number, response in enumerate(responses):
-        if text_question:
-            answers.append(Answer(response=response, question=text_question, text=f"Written answer {number}"))
-        if choice_question:
-            answers.append(Answer(response=response, question=choice_question))
-        if multiple_question:
-            answers.append(Answer(response=response, question=multiple_question))
-    Answer.objects.bulk_create(answers)
-    selections = []
-    for answer in answers:
-        if choice_question and answer.question_id == choice_question.pk:
-            selections.append(Selection(answer=answer, value=choice_question.choices[answer.response_id % 2]))
-        if multiple_question and answer.question_id == multiple_question.pk:
-            selections += [Selection(answer=answer, value=value) for value in multiple_question.choices[:2]]
-    Selection.objects.bulk_create(selections)
+url = consultation_staff_url
 
 
 @pytest.fixture
