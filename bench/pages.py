@@ -2,8 +2,8 @@
 
     DJANGO_DEBUG=1 .venv/bin/python bench/pages.py [--large 1000] [--repeat 15]
 
-Builds a throwaway SQLite database (or uses DATABASE_URL's server with a "_bench" database), fills
-it, and prints for each page the median time and query count at both sizes, and the ratio
+Builds a throwaway SQLite database (or, with BENCH_DATABASE_URL, an empty database you name, which
+it fills), and prints for each page the median time and query count at both sizes, and the ratio
 large/small. Figures are only comparable within one run: the small data set is the baseline.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation_portal.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+# Never the portal's own database: the benchmark deletes and creates rows freely.
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 
