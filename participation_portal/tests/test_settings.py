@@ -28,6 +28,14 @@ def test_production_refuses_to_start_without_required_variable(missing):
     assert f"Set the {missing} environment variable" in result.stderr
 
 
+def test_a_management_command_without_settings_says_what_is_missing():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 1
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+    assert "DJANGO_DEBUG=1" in result.stderr
+    assert "Models aren't loaded" not in result.stderr
+
+
 def test_deploy_check_passes_with_only_secret_key_and_allowed_hosts():
     result = run_manage(
         "check",
