@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check -q
 export PIP_NO_INPUT := 1
 
-.PHONY: run test install install-dev lint migrate demo worker clean
+.PHONY: run test install install-dev lint clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,19 +27,28 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
 
-# Serves on http://127.0.0.1:8000 with a Celery worker and beat on the embedded file transport.
+# Serves on http://127.0.0.1:$(PORT) with a Celery worker and beat on the embedded file transport;
+# links in e-mails point there unless SITE_URL says otherwise. The worker runs in a session of its
+# own, so Ctrl+C reaches only the web server; when that stops, the worker is told once to stop and
+# waited for. (Signalling the whole group from a trap re-entered the trap: thousands of "Warm
+# shutdown" lines and a crashed worker.)
+PORT ?= 8000
 run: export DJANGO_DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A participation_portal worker --beat --pool=solo --loglevel=INFO & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@setsid $(VENV)/bin/celery -A participation_portal worker --beat --pool=solo --loglevel=INFO & worker=$$!; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
+# The suite includes the production path (participation_portal/tests/test_production_path.py):
+# collectstatic, check --deploy, migrate and gunicorn with DJANGO_DEBUG off, so a broken deploy fails.
 # With DATABASE_URL and CELERY_BROKER_URL set, the suite runs on PostgreSQL and the tests that need
 # a real worker run on Redis. Browser tests run when Chromium is installed (REQUIRE_BROWSER=1: must).
 test: export DJANGO_DEBUG ?= 1
@@ -50,6 +59,11 @@ test: install-dev lint
 	  echo "pytest collected no tests with PYTEST_ARGS='$(PYTEST_ARGS)'"; \
 	  if [ -n "$$CI" ]; then exit 1; else exit 0; fi; \
 	fi; exit $$status
+
+# Speed under load (gunicorn, wrk) against the framework's floors; needs PostgreSQL and wrk. Builds its
+# own data in BENCH_DATABASE_URL, never in the portal's database. BENCH_ARGS="--quick" for a smoke run.
+bench: $(VENV)/.installed-dev
+	$(PY) bench/http.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3 staticfiles

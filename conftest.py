@@ -2,8 +2,15 @@ import pytest
 from django.core.cache import cache
 
 from accounts.roles import Role
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import TeamFactory, UserFactory
 from participation_portal.celery import app as celery_app
+
+
+def pytest_configure(config):
+    """Hash test passwords cheaply: the real hasher is slow on purpose and most of a run's time."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +52,25 @@ def manager(make_user):
 @pytest.fixture
 def administrator(make_user):
     return make_user(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Short Breaks Team", slug="short-breaks-team")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Transport Team", slug="transport-team")
+
+
+@pytest.fixture
+def staff_client(client, settings):
+    """``staff_client(user)`` signs the user in with no second factor asked for, and returns the client."""
+    settings.REQUIRE_STAFF_2FA = False
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,4 +1,8 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
+from auditlog.signals import accessed
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +60,19 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "usable_password", "password1", "password2"]})
     ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Opening a person's account shows their name and address: the audit log records who did.
+        if request.method == "GET" and (user := self.get_object(request, unquote(object_id))) is not None:
+            accessed.send(sender=User, instance=user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The audit log, for administrators only (they hold auditlog.view_logentry; nobody else does), read
+# only. auditlog's own admin searches by first and last name, which the portal's users do not have.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditEntryAdmin(LogEntryAdmin):
+    search_fields = ["object_repr", "actor__email", "actor__full_name"]

@@ -34,7 +34,7 @@ DEMO_USERS = [
 ]
 
 
-def demo_accounts_load(*, moment: datetime) -> None:
+def demo_load(*, moment: datetime) -> None:
     for slug, name, description in DEMO_TEAMS:
         Team.objects.update_or_create(slug=slug, defaults={"name": name, "description": description})
     for demo in DEMO_USERS:

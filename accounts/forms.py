@@ -1,52 +1,17 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import gds_helper
 from notifications.services import message_queue
 
+from . import services
 from .models import User
 
 
-def gds_helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # templates write the <form>, with hidden fields such as "next"
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields, Submit("submit", button))
-    return helper
-
-
-def counted_textarea(name: str, **kwargs) -> Field:
-    """A textarea with GOV.UK's character count (pass max_characters).
-
-    crispy-forms-gds 2.0.1 raises KeyError when it adds the count's id to a textarea that has no
-    hint, so the widget is given an aria-describedby for it to extend before each render.
-    """
-    layout = Field.textarea(name, **kwargs)
-    render = layout.render
-
-    def render_with_described_by(form, context, *args, **render_kwargs):
-        form.fields[name].widget.attrs.setdefault("aria-describedby", "")
-        return render(form, context, *args, **render_kwargs)
-
-    layout.render = render_with_described_by
-    return layout
-
-
-class EmailErrorStyleMixin:
-    """crispy-forms-gds gives text inputs and selects the red error border, but not e-mail inputs."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            widget = self.fields[name].widget if name in self.fields else None
-            if isinstance(widget, forms.EmailInput):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
-
-
-class SignInForm(EmailErrorStyleMixin, auth_forms.AuthenticationForm):
+class SignInForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -69,7 +34,7 @@ class SignInForm(EmailErrorStyleMixin, auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class RegistrationForm(EmailErrorStyleMixin, forms.Form):
+class RegistrationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -149,7 +114,7 @@ class TwoFactorCodeForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class PasswordResetForm(EmailErrorStyleMixin, auth_forms.PasswordResetForm):
+class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, sending its e-mail through the outbox like every other message."""
 
     def __init__(self, *args, **kwargs):
@@ -157,6 +122,13 @@ class PasswordResetForm(EmailErrorStyleMixin, auth_forms.PasswordResetForm):
         self.fields["email"].label = _("Email address")
         self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.helper = gds_helper(Field.text("email"), button=_("Send reset link"))
+
+    def save(self, **kwargs):
+        self.reset_links_queued = 0
+        super().save(**kwargs)
+        if not self.reset_links_queued:
+            # Either way one e-mail is queued, so the time the page takes says nothing.
+            services.password_reset_no_account_notify(email=self.cleaned_data["email"])
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
@@ -176,6 +148,7 @@ class PasswordResetForm(EmailErrorStyleMixin, auth_forms.PasswordResetForm):
                 "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             },
         )
+        self.reset_links_queued += 1
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -198,3 +171,17 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             Field.text("new_password2"),
             button=_("Change password"),
         )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        help_text=_("To check it is you."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password")
+        self.helper = gds_helper(Field.text("password"))

@@ -6,6 +6,7 @@ them in the admin. Object-level rules (a team's own consultation) live in each a
 
 from dataclasses import dataclass
 
+import rules
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,25 +19,28 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = (Role.STAFF, Role.MANAGER, Role.ADMINISTRATOR)
-PORTAL_APPS = ("accounts", "notifications", "consultations", "coproduction", "feedback")
 
-# Permissions each role's group holds, as "app_label.codename". Feature apps add theirs here.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.PARTICIPANT: [],
-    Role.STAFF: ["accounts.access_staff_area"],
-    Role.MANAGER: [
-        "accounts.access_staff_area",
-        "accounts.work_across_teams",
-        "accounts.approve_theme_reports",
-    ],
-    # Administrators also get every model permission of the portal's own apps (see roles_sync).
-    Role.ADMINISTRATOR: [
-        "accounts.access_staff_area",
-        "accounts.work_across_teams",
-        "accounts.approve_theme_reports",
-        "accounts.administer_portal",
-    ],
-}
+
+def role_permissions() -> dict[str, set[str]]:
+    """The permissions ("app_label.codename") each role's group holds.
+
+    Each of the portal's apps says what its roles get in ``role_permissions`` on its AppConfig, so
+    accounts names no feature app. Administrators also get every model permission of each app that
+    declares it (see roles_sync).
+    """
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {role: set() for role in Role}
+    for config in apps.get_app_configs():
+        for role, names in getattr(config, "role_permissions", {}).items():
+            wanted[role].update(names)
+    return wanted
+
+
+def portal_app_labels() -> list[str]:
+    from django.apps import apps
+
+    return [config.label for config in apps.get_app_configs() if hasattr(config, "role_permissions")]
 
 
 def roles_sync(*, group_model, permission_model) -> None:
@@ -45,21 +49,21 @@ def roles_sync(*, group_model, permission_model) -> None:
     Takes the model classes so a migration can pass its historical ones. Permissions not yet
     created (an app not migrated yet) are granted on a later run.
     """
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _created = group_model.objects.get_or_create(name=role)
         wanted = permission_model.objects.none()
         for name in names:
             app_label, codename = name.split(".")
             wanted |= permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
         if role == Role.ADMINISTRATOR:
-            wanted |= permission_model.objects.filter(content_type__app_label__in=PORTAL_APPS)
+            wanted |= permission_model.objects.filter(content_type__app_label__in=portal_app_labels())
         group.permissions.add(*wanted.distinct())
 
 
 def roles_sync_after_migrate(sender, **kwargs):
     from django.contrib.auth.models import Group, Permission
 
-    if sender.name == "accounts" or sender.name in PORTAL_APPS:
+    if hasattr(sender, "role_permissions"):
         roles_sync(group_model=Group, permission_model=Permission)
 
 
@@ -79,6 +83,30 @@ def has_staff_role(user) -> bool:
         and user.is_active
         and (user.is_superuser or roles_of(user) & set(STAFF_ROLES))
     )
+
+
+def team_ids(user) -> set[int]:
+    """The user's teams, read once per request and kept on the user object."""
+    if not hasattr(user, "_team_ids"):
+        user._team_ids = set(user.teams.values_list("pk", flat=True))
+    return user._team_ids
+
+
+# Predicates every app's rules.py builds its permissions from.
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return has_staff_role(user)
+
+
+@rules.predicate
+def works_across_teams(user) -> bool:
+    return user.has_perm("accounts.work_across_teams")
+
+
+@rules.predicate
+def in_owning_team(user, owned) -> bool:
+    """``owned`` (a consultation, group, session: anything with a ``team_id``) is one of the user's teams'."""
+    return owned is not None and owned.team_id in team_ids(user)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Writes with rules for accounts: registration, confirmation, roles, retention."""
+"""Writes with rules for accounts: registration, confirmation, roles, retention, own data."""
 
 import logging
 from datetime import datetime, timedelta
 
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -11,10 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.data_registry import personal_data_erase, personal_data_gather
 from notifications.services import message_queue
 
 from .models import User
-from .roles import Role
+from .roles import Role, has_staff_role
 
 logger = logging.getLogger(__name__)
 CONFIRMATION_SALT = "accounts.email-confirmation"
@@ -40,10 +44,13 @@ def participant_register(*, email: str, full_name: str, password: str, moment: d
     """Register a participant, inactive until they confirm their e-mail address.
 
     Whether the address already has an account is never shown on the page: its owner is
-    e-mailed instead, so the form cannot be used to find out who has an account.
+    e-mailed instead, so the form cannot be used to find out who has an account. Nor does the
+    time it takes tell: both paths hash the password (the slow part, on purpose) and queue one
+    e-mail.
     """
     existing = User.objects.with_email(email).first()
     if existing:
+        make_password(password)  # thrown away: only so this path takes as long as a new account
         message_queue(
             recipient=existing.email,
             template="accounts/already_registered",
@@ -69,6 +76,20 @@ def participant_register(*, email: str, full_name: str, password: str, moment: d
         },
     )
     return user
+
+
+def password_reset_no_account_notify(*, email: str) -> None:
+    """Tell an address with no active account that a password reset was asked for it.
+
+    A reset for a real account queues its link; this queues one e-mail too, so the page takes the
+    same time whether or not the address has an account, and the person asking learns why no link
+    came. The reset form's own rate limit bounds how often one address can send it.
+    """
+    message_queue(
+        recipient=email,
+        template="accounts/password_reset_no_account",
+        context={"register_url": settings.SITE_URL + reverse("accounts:register")},
+    )
 
 
 @transaction.atomic
@@ -97,3 +118,61 @@ def unconfirmed_accounts_delete(*, moment: datetime) -> int:
     if deleted:
         logger.info("Deleted %s unconfirmed registrations made before %s", deleted, cutoff)
     return deleted
+
+
+def audit_entries_delete(*, moment: datetime) -> int:
+    """Delete audit log entries older than AUDIT_RETENTION_DAYS; returns how many. Safe to repeat."""
+    cutoff = moment - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted, _detail = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
+    if deleted:
+        logger.info("Retention: deleted %s audit log entries made before %s", deleted, cutoff)
+    return deleted
+
+
+# --- A person's own data: download and deletion ------------------------------------------------------
+
+
+def account_data_export(*, user: User, moment: datetime) -> dict:
+    """Everything the portal holds about the user (each app's part), as plain data for a JSON download."""
+    return {"service": settings.OTP_TOTP_ISSUER, "exported": moment.isoformat(), **personal_data_gather(user)}
+
+
+@transaction.atomic
+def account_delete(*, user: User, password: str, moment: datetime) -> dict:
+    """Delete a participant's own account, once they have typed their password again.
+
+    Each app removes what it holds (drafts, subscriptions, contact details) and unlinks what must
+    stay (sent responses, which count in summaries and reports). One audit entry records the
+    deletion without the address; earlier entries about the account keep what happened and when,
+    not the name or address. Refuses (``staff_account``) anyone with a staff role: an administrator
+    removes those, so no one's work loses its author unnoticed; and (``wrong_password``) a
+    password that does not match. Returns the counts each app reported.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if has_staff_role(user):
+        raise ValidationError(_("Ask an administrator to close a staff account."), code="staff_account")
+    if not user.check_password(password):
+        raise ValidationError(_("The password is not right."), code="wrong_password")
+    pk = user.pk
+    with disable_auditlog():
+        erased = personal_data_erase(user=user, moment=moment)
+    LogEntry.objects.log_create(
+        user,
+        force_log=True,
+        action=LogEntry.Action.DELETE,
+        actor=user,  # named, so the request's actor (with its address) is not copied in; unlinked below
+        actor_email=None,
+        timestamp=moment,
+        object_repr=f"Deleted account {pk}",
+        changes={},
+        additional_data={"deleted_by": "the account holder", "erased": erased},
+    )
+    LogEntry.objects.filter(actor=user).update(actor_email=None)
+    for entry in LogEntry.objects.get_for_object(user).exclude(action=LogEntry.Action.DELETE):
+        entry.object_repr = f"Deleted account {pk}"
+        entry.changes = {field: ["(erased)", "(erased)"] for field in entry.changes_dict}
+        entry.save(update_fields=["object_repr", "changes"])
+    with disable_auditlog():
+        user.delete()
+    logger.info("Account %s deleted by its holder", pk)
+    return erased

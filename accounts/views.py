@@ -1,17 +1,23 @@
+import json
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.decorators import ratelimit
+
+from common.views import anonymous_form_limit, sign_in_address_limit
 
 from . import services, two_factor
 from .forms import (
+    AccountDeleteForm,
     PasswordChangeForm,
     PasswordResetForm,
     RegistrationForm,
@@ -21,11 +27,6 @@ from .forms import (
 )
 from .roles import has_staff_role
 
-anonymous_form_limit = method_decorator(
-    ratelimit(key="ip", rate=lambda _group, _request: settings.ANONYMOUS_FORM_RATE, method="POST", block=True),
-    name="post",
-)
-
 
 def safe_next(request, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
@@ -34,6 +35,7 @@ def safe_next(request, default: str) -> str:
     return default
 
 
+@sign_in_address_limit
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
@@ -161,3 +163,40 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class AccountView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/account.html"
+
+
+class DataDownloadView(LoginRequiredMixin, View):
+    """Everything the portal holds about the signed-in person, as a JSON file."""
+
+    def get(self, request):
+        moment = timezone.now()
+        data = services.account_data_export(user=request.user, moment=moment)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="your-data-{moment:%Y-%m-%d}.json"'
+        return response
+
+
+class AccountDeleteView(LoginRequiredMixin, FormView):
+    """Ask for the password again, then delete the account; staff accounts are told whom to ask."""
+
+    template_name = "accounts/account_delete.html"
+    form_class = AccountDeleteForm
+    extra_context = {"download_url": reverse_lazy("accounts:data-download")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and has_staff_role(request.user):
+            return render(request, "accounts/account_delete_staff.html")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.account_delete(
+                user=self.request.user, password=form.cleaned_data["password"], moment=timezone.now()
+            )
+        except ValidationError as error:
+            form.add_error("password", error.messages[0])
+            return self.form_invalid(form)
+        logout(self.request)
+        return redirect("accounts:account-deleted")

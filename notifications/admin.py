@@ -16,6 +16,7 @@ class MessageAdmin(admin.ModelAdmin):
         "due_at",
         "state",
         "attempts",
+        "claimed_until",
         "last_error",
         "created_at",
         "sent_at",

@@ -7,7 +7,16 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(state=Message.State.PENDING)
 
     def due_at(self, moment):
-        return self.pending().filter(due_at__lte=moment)
+        """Ready to be claimed for sending: pending and due, or claimed by a worker that never
+        recorded a result (it died or was killed mid-send) once its lease has run out."""
+        return self.filter(
+            models.Q(state=Message.State.PENDING, due_at__lte=moment)
+            | models.Q(state=Message.State.SENDING, claimed_until__lte=moment)
+        )
+
+    def unclaimed_due_at(self, moment):
+        """Due, with no task queued for it or sending it right now: what the sweep dispatches."""
+        return self.due_at(moment).exclude(state=Message.State.PENDING, claimed_until__gt=moment)
 
     def sent_before(self, moment):
         return self.filter(state=Message.State.SENT, sent_at__lt=moment)
@@ -16,13 +25,19 @@ class MessageQuerySet(models.QuerySet):
 class Message(models.Model):
     """One e-mail to send: written in the same transaction as what caused it, sent once by a task.
 
-    ``template`` names a kind of message with three files under notifications/email/<template>/:
-    subject.txt, body.txt and body.html. ``dedupe_key`` makes "one e-mail per person per event"
-    a database rule: a job that runs twice queues nothing the second time.
+    ``template`` names a kind of message as ``<app>/<name>``, with three files in the owning app's
+    templates under <app>/email/<name>/: subject.txt, body.txt and body.html. ``dedupe_key`` makes
+    "one e-mail per person per event" a database rule: a job that runs twice queues nothing the
+    second time.
+
+    ``claimed_until`` is a lease. On a pending row it means a task for it is already queued, so
+    the sweep does not queue another before then; on a sending row it means a worker is talking
+    to the mail server, and once the lease runs out with no result recorded the row is due again.
     """
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -33,6 +48,7 @@ class Message(models.Model):
     due_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -46,6 +62,10 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False),
                 name="message_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="sending") | models.Q(claimed_until__isnull=False),
+                name="message_sending_has_lease",
             ),
         ]
 

@@ -1,12 +1,17 @@
-"""The outbox: queue an e-mail as a row, send it once, sweep what is still pending."""
+"""The outbox: queue an e-mail as a row; claim it, send it with nothing held open, record how it
+went; sweep what is due and unclaimed."""
 
 import logging
 import smtplib
+import socket
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -14,16 +19,20 @@ from .models import Message
 
 logger = logging.getLogger(__name__)
 
-# Worth another try later: the mail server was down, slow or refused us for now.
+# Worth another try later: the mail server was down, slow, silent or refused us for now.
 TRANSIENT_SEND_ERRORS = (
     ConnectionError,
-    TimeoutError,
+    TimeoutError,  # socket.timeout: the server accepted the connection, then stopped answering
+    socket.gaierror,  # the mail server's name did not resolve (DNS down)
+    SoftTimeLimitExceeded,  # the task ran out of time; the message itself may be fine
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,
     smtplib.SMTPHeloError,
     smtplib.SMTPDataError,
 )
 SWEEP_BATCH = 500
+# A task the sweep queued that has not claimed its message within this long is presumed lost.
+DISPATCH_LEASE = timedelta(minutes=5)
 
 
 def message_queue(
@@ -54,15 +63,39 @@ def message_queue(
     return message
 
 
+def message_template_folder(template: str) -> str:
+    """Where a message's templates live: ``<app>/<name>`` is in the app's own templates, under
+    <app>/email/<name>/, so each app owns its e-mails and the names stored on rows still work."""
+    app, _slash, name = template.partition("/")
+    return f"{app}/email/{name}"
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template as typed: it is not HTML, so nothing in it is escaped."""
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def message_render(message: Message) -> EmailMultiAlternatives:
     context = {**message.context, "site_url": settings.SITE_URL, "service_name": settings.OTP_TOTP_ISSUER}
-    folder = f"notifications/email/{message.template}"
-    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+    folder = message_template_folder(message.template)
+    subject = " ".join(render_text(f"{folder}/subject.txt", context).split())
     email = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{folder}/body.txt", context), to=[message.recipient]
+        subject=subject, body=render_text(f"{folder}/body.txt", context), to=[message.recipient]
     )
+    # The HTML part is HTML: what people typed is escaped there, as on every page.
     email.attach_alternative(render_to_string(f"{folder}/body.html", context), "text/html")
+    if message.pk:
+        email.extra_headers["Message-ID"] = message_id_header(message)
     return email
+
+
+def message_id_header(message: Message) -> str:
+    """The same Message-ID on every try of one outbox row, so a mail client or server that sees a
+    message twice (a worker stopped after the mail server took it and before the row recorded it)
+    can drop the copy. The row's creation time keeps ids apart across databases that reuse keys."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{message.pk}.{message.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -70,44 +103,134 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 360))
 
 
-def message_send(*, message_id: int, moment: datetime) -> Message | None:
-    """Send one due, pending message, once.
+def claim_lease() -> timedelta:
+    """How long a claimed message is left to its worker before it counts as abandoned
+    (OUTBOX_CLAIM_LEASE_SECONDS: by default longer than any send can take)."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
 
-    The row is locked while sending, and a locked row is skipped, so two workers (or a task and
-    the sweep) never send it twice. A transient failure puts the row back with a later due time;
-    after OUTBOX_MAX_ATTEMPTS, or on a permanent failure, it is marked failed.
+
+def message_claim(*, message_id: int, moment: datetime) -> Message | None:
+    """Take a due message for sending, in a short transaction that commits before any SMTP.
+
+    The row is locked only for the claim, and a locked row is skipped, so two workers (or a task
+    and the sweep) never both claim it. The claim counts as an attempt, so a worker that dies
+    mid-send still uses one up; a message whose lease ran out at its last attempt is failed
+    rather than sent again.
     """
     with transaction.atomic():
         message = Message.objects.select_for_update(skip_locked=True).due_at(moment).filter(pk=message_id).first()
         if message is None:
             return None  # sent already, not yet due, or another worker has it
-        try:
-            message_render(message).send()
-        except TRANSIENT_SEND_ERRORS as exc:
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.state = Message.State.FAILED
-            else:
-                message.due_at = moment + retry_delay(message.attempts)
-            logger.warning("Outbox message %s not sent (attempt %s): %s", message.pk, message.attempts, exc)
-        except Exception as exc:
-            message.attempts += 1
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:  # only after a claim that ran out
             message.state = Message.State.FAILED
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            logger.exception("Outbox message %s failed permanently", message.pk)
+            message.claimed_until = None
+            message.last_error = "No result recorded: the worker stopped while sending."
+            message.save(update_fields=["state", "claimed_until", "last_error"])
+            logger.error("Outbox message %s abandoned mid-send on its last attempt", message.pk)
+            return None
+        message.state = Message.State.SENDING
+        message.claimed_until = moment + claim_lease()
+        message.attempts += 1
+        message.save(update_fields=["state", "claimed_until", "attempts"])
+    return message
+
+
+def message_record(*, message: Message, moment: datetime, error: Exception | None) -> Message:
+    """Record how a claimed send went, in a second short transaction.
+
+    Only the claim that sent it may record: if its lease ran out and another worker claimed the
+    row meanwhile, that worker's result is the one kept.
+    """
+    update = {"claimed_until": None}
+    if error is None:
+        # What was said is in the recipient's mailbox now; keep only that it was sent.
+        update |= {"state": Message.State.SENT, "sent_at": moment, "last_error": "", "context": {}}
+    else:
+        update["last_error"] = f"{type(error).__name__}: {error}"[:500]
+        if isinstance(error, TRANSIENT_SEND_ERRORS) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            update |= {"state": Message.State.PENDING, "due_at": moment + retry_delay(message.attempts)}
         else:
-            message.state = Message.State.SENT
-            message.sent_at = moment
-            message.last_error = ""
-            # What was said is in the recipient's mailbox now; keep only that it was sent.
-            message.context = {}
-        message.save()
-        return message
+            update["state"] = Message.State.FAILED
+    with transaction.atomic():
+        recorded = Message.objects.filter(
+            pk=message.pk, state=Message.State.SENDING, claimed_until=message.claimed_until
+        ).update(**update)
+    if not recorded:
+        logger.warning("Outbox message %s: the claim ran out before its result was recorded", message.pk)
+    message.refresh_from_db()
+    return message
 
 
-def due_message_ids(*, moment: datetime) -> list[int]:
-    return list(Message.objects.due_at(moment).order_by("due_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+def send_error_for_log(error: Exception) -> str:
+    """A send failure as logs may hold it: its kind and SMTP code. A mail server's own words often
+    quote the recipient's address (a refused recipient is reported by address), and logs never
+    hold contact details; the full error stays on the message's row."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+
+def message_send(*, message_id: int, moment: datetime) -> Message | None:
+    """Send one due message: claim it, commit, send, record, and only then say goodbye to the
+    mail server.
+
+    No transaction or row lock is open while the mail server is talked to, so a slow or hung
+    server holds up only this worker, never the database. A transient failure (including a
+    timeout) puts the row back as pending with a later due time; after OUTBOX_MAX_ATTEMPTS, or
+    on a permanent failure, it is marked failed.
+
+    Between the mail server taking the message and the row recording it there is a window no
+    design can close (SMTP has no two-phase commit): a worker killed there leaves a delivered
+    message claimed. It is kept as short as it can be: the result is recorded before QUIT, the
+    last round trip. When the claim lapses the message is sent again, with the same Message-ID:
+    at least once, never lost. A safeguarding alert or a sign-in link that never arrives does
+    harm, while a copy is rare (the kill has to land in a few milliseconds) and a mail client
+    can drop it by its Message-ID.
+    """
+    message = message_claim(message_id=message_id, moment=moment)
+    if message is None:
+        return None
+    error = None
+    connection = None
+    try:
+        email = message_render(message)
+        connection = get_connection()
+        connection.open()
+        connection.send_messages([email])
+    except TRANSIENT_SEND_ERRORS as exc:
+        error = exc
+        logger.warning(
+            "Outbox message %s not sent (attempt %s): %s", message.pk, message.attempts, send_error_for_log(exc)
+        )
+    except smtplib.SMTPException as exc:
+        error = exc
+        logger.error("Outbox message %s failed permanently: %s", message.pk, send_error_for_log(exc))
+    except Exception as exc:
+        error = exc
+        logger.exception("Outbox message %s failed permanently", message.pk)
+    try:
+        return message_record(message=message, moment=moment, error=error)
+    finally:
+        if connection is not None:
+            try:
+                connection.close()  # QUIT: the message is the server's and the row says so
+            except Exception:  # noqa: S110 - a goodbye that fails changes nothing recorded
+                pass
+
+
+def due_messages_dispatch_claim(*, moment: datetime) -> list[int]:
+    """The due messages the sweep should queue now, each marked as queued for DISPATCH_LEASE.
+
+    A message already queued (and not yet claimed) or being sent is left alone, so the every-minute
+    sweep does not pile up tasks for a message whose task is merely waiting for a worker.
+    """
+    ids = list(Message.objects.unclaimed_due_at(moment).order_by("due_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    if ids:
+        # The filter is repeated so a row a worker claimed since the read above is not touched;
+        # a row whose sending lease ran out goes back to pending, queued.
+        Message.objects.unclaimed_due_at(moment).filter(pk__in=ids).update(
+            state=Message.State.PENDING, claimed_until=moment + DISPATCH_LEASE
+        )
+    return ids
 
 
 def sent_messages_delete(*, moment: datetime) -> int:

@@ -33,8 +33,9 @@ def message_send(message_id: int) -> None:
 
 @shared_task(name="notifications.sweep")
 def sweep() -> int:
-    """Every minute: queue every due message still pending (lost tasks, broker outages, retries)."""
-    ids = services.due_message_ids(moment=timezone.now())
+    """Every minute: queue every due message not already queued or being sent (lost tasks,
+    broker outages, retries, workers that died mid-send)."""
+    ids = services.due_messages_dispatch_claim(moment=timezone.now())
     for message_id in ids:
         message_send.delay(message_id)
     return len(ids)

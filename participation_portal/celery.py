@@ -33,33 +33,17 @@ app.conf.update(
 )
 app.autodiscover_tasks()
 
-DAILY_AT = {"hour": 6, "minute": 0}  # before the office day, so letters and reminders are ready
-
+# A beat entry exists only for a task that does something: co-production and closed-case feedback
+# add theirs (reminders, letters, the quarterly sample, the six-monthly reports) with their work.
 app.conf.beat_schedule = {
-    # Every minute: send any e-mail that is due and still pending (the outbox's safety net).
+    # Every minute: queue any e-mail that is due and not already queued or being sent (the outbox's safety net).
     "outbox-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+    # Every five minutes: build Excel exports whose task was lost; delete those older than a day.
+    "exports-sweep": {"task": "consultations.response_exports_sweep", "schedule": 300.0},
     # Daily jobs.
-    "closed-case-letters": {"task": "feedback.letters_send", "schedule": crontab(**DAILY_AT)},
     "consultation-notices": {"task": "consultations.notices_send", "schedule": crontab(hour=7, minute=0)},
-    "session-reminders": {"task": "coproduction.session_reminders_send", "schedule": crontab(hour=7, minute=15)},
-    "overdue-action-reminders": {"task": "coproduction.action_reminders_send", "schedule": crontab(hour=7, minute=30)},
-    "follow-up-call-reminders": {"task": "feedback.call_reminders_send", "schedule": crontab(hour=7, minute=45)},
     "retention-accounts": {"task": "accounts.retention_apply", "schedule": crontab(hour=2, minute=0)},
+    "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
-    "retention-feedback": {"task": "feedback.retention_apply", "schedule": crontab(hour=2, minute=45)},
-    # Quarterly: the follow-up sample for the quarter just ended (1 January, April, July, October).
-    "follow-up-sample-quarterly": {
-        "task": "feedback.follow_up_sample_draw",
-        "schedule": crontab(hour=3, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
-    },
-    # Six-monthly: theme reports for the financial half-year just ended (1 April and 1 October).
-    "theme-reports-six-monthly": {
-        "task": "feedback.theme_reports_build",
-        "schedule": crontab(hour=4, minute=0, day_of_month=1, month_of_year="4,10"),
-    },
-    # The same two jobs again every day: each builds only a closed period that has nothing yet,
-    # so a tick the scheduler missed (beat down on the 1st) is caught up the next morning.
-    "follow-up-sample-catch-up": {"task": "feedback.follow_up_sample_draw", "schedule": crontab(hour=3, minute=30)},
-    "theme-reports-catch-up": {"task": "feedback.theme_reports_build", "schedule": crontab(hour=4, minute=30)},
 }

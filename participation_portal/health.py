@@ -2,8 +2,11 @@
 
 import logging
 import os
+import smtplib
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from kombu import Connection
 
@@ -36,6 +39,46 @@ def broker_reachable() -> bool:
         return False
 
 
+def cache_reachable() -> bool:
+    # The Redis cache answers a failure as a miss (common/cache.py), so a value written and not
+    # read back is the sign it is down, whatever the backend.
+    probe = uuid.uuid4().hex
+    try:
+        cache.set("healthz-probe", probe, timeout=30)
+        if cache.get("healthz-probe") == probe:
+            return True
+    except Exception:
+        logger.exception("Health check: the cache is not reachable")
+        return False
+    logger.error("Health check: the cache did not keep a value")
+    return False
+
+
+SMTP_CHECK_TIMEOUT = 3
+
+
+def mail_reachable() -> bool:
+    """A mail server that greets and answers NOOP; e-mail that never leaves the machine (console,
+    memory, file) is always reachable."""
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
+        return True
+    client = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
+    try:
+        with client(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=SMTP_CHECK_TIMEOUT) as server:
+            status, _message = server.noop()
+        if status == 250:
+            return True
+        logger.error("Health check: the mail server answered NOOP with %s", status)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Health check: the mail server is not reachable")
+    return False
+
+
 def unreachable_services() -> list[str]:
-    checks = {"database": database_reachable, "broker": broker_reachable}
+    checks = {
+        "database": database_reachable,
+        "broker": broker_reachable,
+        "cache": cache_reachable,
+        "mail": mail_reachable,
+    }
     return [name for name, reachable in checks.items() if not reachable()]

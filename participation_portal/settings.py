@@ -40,11 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before crispy_forms_gds: the portal's own copies of its GOV.UK templates take precedence.
+    "common",
     "crispy_forms",
     "crispy_forms_gds",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "participation_portal",
     "accounts",
@@ -56,6 +59,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the Permissions-Policy header too.
+    "common.middleware.PrivacyHeadersMiddleware",
+    # An oversized body is refused on its headers, before anything below reads it.
+    "common.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After the user is known, so the "not found" page is the site's own.
+    "common.middleware.NulInPathMiddleware",
+    # After authentication: every audit log entry written during a request names who made it.
+    "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.StaffAreaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -75,6 +86,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "participation_portal.urls"
 WSGI_APPLICATION = "participation_portal.wsgi.application"
 
+# No "loaders" option, on purpose: Django then wraps the filesystem and app-directory loaders in its
+# cached loader, so each template is read and compiled once per process (checked by
+# test_settings.test_production_caches_compiled_templates). Listing loaders here would turn that off.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -106,16 +120,23 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate-limit counters and sign-in throttling need a cache every process shares: Redis in
-# production, a folder on disk in the embedded set-up.
+# Rate-limit counters (sign-in attempts among them) and the public lists visitors share for a minute
+# (common.cache.shared_with_visitors) need a cache every process shares: Redis in production, a
+# folder on disk in the embedded set-up.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not mean registration and sign-in down: the counters are skipped (limits
+    # fail open, see common/cache.py), the outage is logged, and /healthz names the cache.
+    CACHES["default"]["BACKEND"] = "common.cache.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
+RATELIMIT_FAIL_OPEN = True
 
 # --- Accounts and security ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PortalModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,26 +158,53 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field name, though users sign in with e-mail
 AXES_RESET_ON_SUCCESS = True
+# Axes masks the address typed in its own log lines (AXES_SENSITIVE_PARAMETERS); accounts.sign_in_log
+# logs each sign-in and failure with the user id or a keyed hash of the address instead.
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many proxies (nginx, a load balancer) stand in front of gunicorn, each appending to
+# X-Forwarded-For. The sign-in lock-out and every rate limit read the client's address the same way
+# (common.views.request_client_address), so a client cannot choose it. AXES_PROXY_COUNT is the
+# earlier name of the same setting.
+PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "common.views.request_client_address"
 
 RATELIMIT_VIEW = "participation_portal.views.rate_limited"
 ANONYMOUS_FORM_RATE = env.str("ANONYMOUS_FORM_RATE", default="20/h")
+# Sign-in attempts from one address across all accounts (password spraying); axes locks each account.
+SIGN_IN_ADDRESS_RATE = env.str("SIGN_IN_ADDRESS_RATE", default="30/h")
+# Responses: starting one makes a draft, so few are allowed (a script opened 300 in 6 s); the
+# pages of a response are many and must never stop a person answering.
+RESPONSE_START_RATE = env.str("RESPONSE_START_RATE", default="30/h")
+RESPONSE_PAGE_RATE = env.str("RESPONSE_PAGE_RATE", default="600/h")
 
 SESSION_COOKIE_HTTPONLY = True
+# Eight hours unused: respond pages renew the session on every page (common.kept_answers), and the
+# start page tells people the limit.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 # The CSRF token lives in its own long-lived cookie, not the session, so a long answer typed by
 # someone whose session expired still posts.
 CSRF_USE_SESSIONS = False
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "participation_portal.views.csrf_failure"
+# A refused post to a page that keeps answers shows them again to send; see common/kept_answers.py.
+CSRF_FAILURE_VIEW = "common.kept_answers.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages that show personal data are never kept by a browser or proxy (common.middleware): the
+# staff area, accounts, administration, and a response in progress (answers, e-mail address).
+NO_STORE_PATHS = [r"^/staff/", r"^/account/", r"^/admin/", r"^/consultations/[^/]+/(respond|resume)/"]
+
+# Request sizes. Public forms carry text: Django keeps at most DATA_UPLOAD_MAX_MEMORY_SIZE of
+# form data in memory, and common.middleware refuses any larger body on its Content-Length, before
+# reading it. Staff upload documents of up to 20 MB, so staff and administration paths allow more;
+# an upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, not memory. The proxy in front
+# (README) holds a slow body until it is complete and refuses one over UPLOAD_BODY_MAX_BYTES itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+UPLOAD_BODY_MAX_BYTES = 25 * 1024 * 1024
+UPLOAD_PATHS = [r"^/staff/", r"^/admin/"]
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -211,11 +259,31 @@ CRISPY_TEMPLATE_PACK = "gds"
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds to wait on each step of talking to the mail server. Without it a server that accepts the
+# connection and never answers holds a worker until Celery's time limit kills it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SEND Participation Portal <participation@example.gov.uk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # for links in e-mails
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# How long a worker's claim on a message lasts before another may send it. Longer than any send
+# can take: each step of an SMTP conversation may wait EMAIL_TIMEOUT, and rendering comes first.
+# Shorter only in tests that kill workers.
+OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=max(5 * 60, 10 * EMAIL_TIMEOUT))
+
+# --- Audit log (django-auditlog) ------------------------------------------------------------------
+# Who viewed or changed personal data (accounts and respondents' contact details), for administrators.
+# No address is kept: auditlog would read it from X-Forwarded-For as the client sent it, and
+# the portal's other logs keep no addresses either. E-mail addresses are masked whole in the
+# entries, so the log is not a second copy of the contact details that retention deletes.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "accounts.audit.address_mask"
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+
+# The share of parent carers and young people below which a co-production session is warned about.
+# No national rule sets it, so each council chooses; a fraction such as 0.33 or 1/3.
+COPRODUCTION_MEANINGFUL_SHARE = env.float("COPRODUCTION_MEANINGFUL_SHARE", default=1 / 3)
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -242,9 +310,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Logs never hold what people wrote or their contact details, even at DEBUG; see common/log_filters.py.
+    "filters": {"without_template_context": {"()": "common.log_filters.WithoutTemplateContext"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.template": {"filters": ["without_template_context"]},
+    },
 }
 
 # --- Consultations ---------------------------------------------------------------------------------

@@ -25,3 +25,4 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("admin/", admin.site.urls),
 ]
+handler400 = "common.middleware.bad_request"

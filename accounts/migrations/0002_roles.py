@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import ROLE_PERMISSIONS, roles_sync
+from accounts.roles import Role, roles_sync
 
 
 def create_roles(apps, schema_editor):
@@ -17,7 +17,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(Role)).delete()
 
 
 class Migration(migrations.Migration):

@@ -128,3 +128,14 @@ def test_anonymous_forms_are_rate_limited(client, settings):
     response = client.post(reverse("accounts:password-reset"), {"email": "x@example.com"})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_registration_is_rate_limited_per_address(client, settings):
+    settings.ANONYMOUS_FORM_RATE = "2/h"
+    for attempt in range(2):
+        response = client.post(reverse("accounts:register"), FORM | {"email": f"person{attempt}@example.com"})
+        assert response.status_code == 302
+    refused = client.post(reverse("accounts:register"), FORM | {"email": "person9@example.com"})
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()

@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
@@ -68,3 +71,24 @@ def test_password_change(client, participant):
     assert response.url == reverse("accounts:password-change-done")
     participant.refresh_from_db()
     assert participant.check_password("a-brand-new-passphrase")
+
+
+@pytest.mark.django_db
+def test_password_spraying_from_one_address_is_refused_after_the_limit_and_another_address_is_not(
+    client, make_user, settings
+):
+    settings.SIGN_IN_ADDRESS_RATE = "30/h"
+    accounts = [make_user() for _account in range(25)]
+    sign_in = reverse("accounts:sign-in")
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=UTC), tick=False):  # one rate window
+        for attempt in range(30):
+            account = accounts[attempt % len(accounts)]  # at most two tries each: no account locks
+            response = client.post(sign_in, {"username": account.email, "password": "Summer2026!"})
+            assert response.status_code == 200, attempt
+        refused = client.post(sign_in, {"username": accounts[5].email, "password": "Summer2026!"})
+        assert refused.status_code == 429
+        assert "Too many attempts" in refused.content.decode()
+        elsewhere = client.post(
+            sign_in, {"username": accounts[5].email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.44"
+        )
+        assert elsewhere.status_code == 302

@@ -50,10 +50,8 @@ def test_participants_are_refused(client, participant, path):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER, Role.ADMINISTRATOR])
 @pytest.mark.parametrize("path", STAFF_PATHS)
-def test_staff_roles_are_let_in_when_no_second_factor_is_required(client, make_user, settings, role, path):
-    settings.REQUIRE_STAFF_2FA = False
-    client.force_login(make_user(role))
-    assert client.get(path).status_code == 200
+def test_staff_roles_are_let_in_when_no_second_factor_is_required(staff_client, make_user, role, path):
+    assert staff_client(make_user(role)).get(path).status_code == 200
 
 
 @pytest.mark.django_db
@@ -88,10 +86,8 @@ def test_a_user_with_no_role_is_refused(client, make_user):
 @pytest.mark.parametrize(
     ("role", "status"), [(Role.PARTICIPANT, 403), (Role.STAFF, 403), (Role.MANAGER, 403), (Role.ADMINISTRATOR, 200)]
 )
-def test_the_administration_site_is_for_administrators_only(client, make_user, settings, role, status):
-    settings.REQUIRE_STAFF_2FA = False
-    client.force_login(make_user(role))
-    assert client.get("/admin/").status_code == status
+def test_the_administration_site_is_for_administrators_only(staff_client, make_user, role, status):
+    assert staff_client(make_user(role)).get("/admin/").status_code == status
 
 
 @pytest.mark.django_db

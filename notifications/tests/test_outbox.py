@@ -12,6 +12,7 @@ from django.utils import timezone
 from notifications import services, tasks
 from notifications.models import Message
 
+SEND_MESSAGES = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 CONTEXT = {"full_name": "Jo", "confirm_url": "https://portal.example/confirm/abc/", "days": 3}
 
 
@@ -87,7 +88,7 @@ def test_a_mail_server_that_is_down_is_retried_with_back_off_then_given_up(setti
     settings.OUTBOX_MAX_ATTEMPTS = 3
     message = queue(due_at=timezone.now() + timedelta(days=1))  # not sent at queue time
     moment = message.due_at
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+    with mock.patch(SEND_MESSAGES, side_effect=smtplib.SMTPServerDisconnected("gone")):
         first = services.message_send(message_id=message.pk, moment=moment)
         assert first.state == Message.State.PENDING and first.attempts == 1
         assert first.due_at == moment + timedelta(minutes=2)
@@ -124,6 +125,86 @@ def test_the_sweep_handles_a_batch_in_a_fixed_number_of_queries(django_assert_ma
     with mock.patch.object(tasks.message_send, "delay"), django_assert_max_num_queries(1):
         assert tasks.sweep() == 0
     Message.objects.update(due_at=timezone.now())
-    with mock.patch.object(tasks.message_send, "delay") as delay, django_assert_max_num_queries(1):
+    # due rows; their mark as queued
+    with mock.patch.object(tasks.message_send, "delay") as delay, django_assert_max_num_queries(2):
         assert tasks.sweep() == 30
     assert delay.call_count == 30
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_a_due_message_once_while_its_task_waits_for_a_worker():
+    message = queue(due_at=timezone.now() + timedelta(days=1))
+    moment = message.due_at
+    with mock.patch.object(tasks.message_send, "delay"):
+        assert services.due_messages_dispatch_claim(moment=moment) == [message.pk]
+        assert services.due_messages_dispatch_claim(moment=moment + timedelta(minutes=1)) == []
+        # The task was lost: once the dispatch lease runs out the sweep queues it again.
+        later = moment + services.DISPATCH_LEASE
+        assert services.due_messages_dispatch_claim(moment=later) == [message.pk]
+    # A queued task still claims its message while the dispatch lease runs.
+    assert services.message_send(message_id=message.pk, moment=later).state == Message.State.SENT
+
+
+@pytest.mark.django_db
+def test_a_claimed_message_is_left_alone_until_its_lease_runs_out_then_sent_again():
+    message = queue(due_at=timezone.now() + timedelta(days=1))
+    moment = message.due_at
+    claimed = services.message_claim(message_id=message.pk, moment=moment)
+    assert claimed.state == Message.State.SENDING and claimed.attempts == 1
+    assert claimed.claimed_until == moment + services.claim_lease()
+    # The worker holding it is still within its lease: nobody else touches it.
+    assert services.due_messages_dispatch_claim(moment=moment + timedelta(minutes=1)) == []
+    assert services.message_send(message_id=message.pk, moment=moment + timedelta(minutes=1)) is None
+    # The worker died mid-send: after the lease the sweep picks the row up and it is sent.
+    expired = claimed.claimed_until
+    assert services.due_messages_dispatch_claim(moment=expired) == [message.pk]
+    sent = services.message_send(message_id=message.pk, moment=expired)
+    assert sent.state == Message.State.SENT and sent.attempts == 2 and sent.claimed_until is None
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_late_result_from_a_claim_that_ran_out_does_not_overwrite_the_new_claim():
+    message = queue(due_at=timezone.now() + timedelta(days=1))
+    first = services.message_claim(message_id=message.pk, moment=message.due_at)
+    second = services.message_claim(message_id=message.pk, moment=first.claimed_until)
+    recorded = services.message_record(message=first, moment=first.claimed_until, error=None)
+    assert recorded.state == Message.State.SENDING and recorded.claimed_until == second.claimed_until
+
+
+@pytest.mark.django_db
+def test_a_message_abandoned_mid_send_on_its_last_attempt_is_failed_not_sent(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    message = queue(due_at=timezone.now() + timedelta(days=1))
+    claimed = services.message_claim(message_id=message.pk, moment=message.due_at)
+    assert services.message_send(message_id=message.pk, moment=claimed.claimed_until) is None
+    message.refresh_from_db()
+    assert message.state == Message.State.FAILED and "stopped while sending" in message.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_task_that_runs_out_of_time_is_retried_not_failed():
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    message = queue(due_at=timezone.now() + timedelta(days=1))
+    with mock.patch(SEND_MESSAGES, side_effect=SoftTimeLimitExceeded()):
+        result = services.message_send(message_id=message.pk, moment=message.due_at)
+    assert result.state == Message.State.PENDING and result.attempts == 1
+
+
+@pytest.mark.django_db
+def test_every_try_of_one_message_carries_the_same_message_id_and_other_messages_another(settings):
+    settings.OUTBOX_CLAIM_LEASE_SECONDS = 60
+    message, other = queue(due_at=timezone.now() + timedelta(days=1)), queue(due_at=timezone.now() + timedelta(days=1))
+    services.message_claim(message_id=message.pk, moment=message.due_at)  # a worker that then stopped
+    services.message_send(message_id=message.pk, moment=message.due_at + timedelta(seconds=61))
+    services.message_send(message_id=other.pk, moment=other.due_at)
+    first, second = (services.message_render(m).message()["Message-ID"] for m in (message, other))
+    assert first == services.message_id_header(message) and first.endswith("@example.gov.uk>")
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [first, second] and first != second
+
+
+def test_the_claim_lease_is_a_setting(settings):
+    settings.OUTBOX_CLAIM_LEASE_SECONDS = 3
+    assert services.claim_lease() == timedelta(seconds=3)

@@ -18,7 +18,7 @@ def test_every_beat_entry_names_a_registered_task():
         assert entry["task"] in app.tasks, f"{name} names {entry['task']}, which no app defines"
 
 
-def test_schedule_has_daily_quarterly_and_six_monthly_jobs():
+def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
     schedule = app.conf.beat_schedule
     daily = {
         e["task"]
@@ -26,20 +26,13 @@ def test_schedule_has_daily_quarterly_and_six_monthly_jobs():
         if isinstance(e["schedule"], crontab) and e["schedule"].day_of_month == set(range(1, 32))
     }
     assert {
-        "feedback.letters_send",
         "consultations.notices_send",
-        "coproduction.session_reminders_send",
-        "coproduction.action_reminders_send",
-        "feedback.call_reminders_send",
         "accounts.retention_apply",
+        "accounts.audit_retention_apply",
         "notifications.retention_apply",
+        "consultations.retention_apply",
     } <= daily
-    quarterly = schedule["follow-up-sample-quarterly"]["schedule"]
-    assert quarterly.month_of_year == {1, 4, 7, 10} and quarterly.day_of_month == {1}
-    six_monthly = schedule["theme-reports-six-monthly"]["schedule"]
-    assert six_monthly.month_of_year == {4, 10} and six_monthly.day_of_month == {1}
-    # Missed periods are caught up by the same jobs every day.
-    assert {"feedback.follow_up_sample_draw", "feedback.theme_reports_build"} <= daily
+    assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
 
 
 def test_tasks_are_json_only_and_acknowledged_late():

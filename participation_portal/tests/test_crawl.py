@@ -6,28 +6,23 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
+from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
+
+from .conftest import walk
 
 
 def named_patterns():
     """(namespaced name, its keyword arguments) for every URL pattern of the portal's own apps."""
-    found = []
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace in ("admin",):
-                    continue
-                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found.append((namespace + pattern.name, list(pattern.pattern.converters)))
-
-    walk(get_resolver().url_patterns)
-    return found
+    return [
+        (key, list(pattern.pattern.converters))
+        for key, pattern, _route in walk(get_resolver().url_patterns)
+        if pattern.name and not key.startswith("admin:")
+    ]
 
 
 def argument_sets(consultation: Consultation) -> dict:
@@ -48,10 +43,30 @@ def argument_sets(consultation: Consultation) -> dict:
     }
 
 
+def coproduction_argument_sets() -> list[dict]:
+    """Each group with one of its memberships (and its member), each participant, and each session with
+    an item of its agenda."""
+    sets = []
+    for group in ParticipationGroup.objects.all():
+        membership = Membership.objects.filter(group=group).order_by("ends_on").first()
+        sets.append(
+            {
+                "group_pk": group.pk,
+                "membership_pk": membership.pk if membership else None,
+                "participant_pk": membership.participant_id if membership else None,
+            }
+        )
+    sets += [{"participant_pk": pk} for pk in Participant.objects.values_list("pk", flat=True)]
+    for session in Session.objects.all():
+        item = AgendaItem.objects.filter(session=session).first()
+        sets.append({"session_pk": session.pk, "agenda_item_pk": item.pk if item else None})
+    return sets
+
+
 def urls_to_visit():
     urls = set()
-    for consultation in Consultation.objects.all():
-        values = argument_sets(consultation)
+    argument_values = [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets()
+    for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
                 urls.add(reverse(name))
@@ -82,3 +97,11 @@ def test_no_page_fails_with_the_demo_data(client, demo, who, days_later):
             assert response.status_code < 500, f"{url} answered {response.status_code} for {who}"
             if url.endswith("/respond/"):  # start a draft so the question pages render too
                 client.post(url)
+
+
+@pytest.mark.django_db
+def test_the_crawl_reaches_every_coproduction_page(demo):
+    """Each co-production URL pattern is visited at least once with the demo data."""
+    visited = {resolve(url).view_name for url in urls_to_visit()}
+    wanted = {name for name, _arguments in named_patterns() if name.startswith("coproduction:")}
+    assert wanted - visited == set()

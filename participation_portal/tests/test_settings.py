@@ -3,12 +3,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-PRODUCTION_KEY = "k3y-" + "x7Qp2LmZr9Tb4Wc8Nd1Vf6Hj0Ks5Ga3Ye" * 2
+from .conftest import PRODUCTION_KEY, PROJECT
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -89,6 +87,26 @@ def test_database_and_broker_urls_switch_to_postgres_and_redis():
     assert result.stdout.split()[-2:] == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0"], result.stderr
 
 
+def test_production_caches_compiled_templates():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.template import engines; print(type(engines['django'].engine.template_loaders[0]).__module__)",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="example.gov.uk",
+    )
+    assert result.stdout.split()[-1] == "django.template.loaders.cached", result.stderr
+
+
+def test_production_gunicorn_settings_limit_what_a_slow_request_holds():
+    import runpy
+
+    config = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread" and config["threads"] > 1
+    assert config["timeout"] <= 30 and config["graceful_timeout"] <= config["timeout"]
+    assert config["max_requests"] and config["max_requests_jitter"]
+
+
 def test_readme_documents_every_environment_variable_the_settings_read():
     import re
 
@@ -101,3 +119,14 @@ def test_readme_documents_every_environment_variable_the_settings_read():
     assert names, "no variables found: the pattern no longer matches settings.py"
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert missing == [], f"README.md does not list {missing}"
+
+
+def test_a_redis_cache_url_gets_the_cache_that_fails_open():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.RATELIMIT_FAIL_OPEN)",
+        DJANGO_DEBUG="1",
+        CACHE_URL="redis://127.0.0.1:6379/9",
+    )
+    assert result.stdout.split()[-2:] == ["common.cache.FailOpenRedisCache", "True"], result.stderr

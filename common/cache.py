@@ -1,0 +1,127 @@
+"""A shared cache that a Redis outage cannot turn into error pages, and data shared between visitors.
+
+The cache holds rate-limit counters and, for a minute at most, the data of public lists
+(shared_with_visitors): nothing a page needs to be right, a miss only means a fresh read. When
+Redis cannot be reached, every call answers as a miss (``add``, ``incr`` and ``get`` give nothing,
+writes are dropped), so django-ratelimit, with ``RATELIMIT_FAIL_OPEN``, lets that request through
+instead of failing it.
+The outage is logged once, and for ``RETRY_AFTER_SECONDS`` after a failure Redis is not tried at
+all, so each request does not pay the connection timeout again. The health check sees the miss and
+reports the cache down.
+"""
+
+import logging
+import math
+import time
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10
+SHARED_SECONDS = 60  # how long public pages' shared data is kept (see shared_with_visitors)
+SHARED_VERSION = 1  # raise when the shape of what is shared changes, so old entries are not read
+
+
+class FailOpenRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._unreachable_until = 0.0
+
+    def _guarded(self, operation, *args, missing=None, **kwargs):
+        if time.monotonic() < self._unreachable_until:
+            return missing
+        try:
+            result = getattr(super(), operation)(*args, **kwargs)
+        except RedisError as error:
+            if not self._unreachable_until:
+                logger.error("The cache is unreachable (%s); rate limits are not applied until it is back", error)
+            self._unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
+            return missing
+        if self._unreachable_until:
+            logger.warning("The cache is reachable again; rate limits apply")
+            self._unreachable_until = 0.0
+        return result
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._guarded("add", key, value, timeout, version, missing=False)
+
+    def get(self, key, default=None, version=None):
+        return self._guarded("get", key, default, version, missing=default)
+
+    def set(self, key, value, timeout=None, version=None):
+        self._guarded("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._guarded("touch", key, timeout, version, missing=False)
+
+    def delete(self, key, version=None):
+        return self._guarded("delete", key, version, missing=False)
+
+    def get_many(self, keys, version=None):
+        return self._guarded("get_many", keys, version, missing={})
+
+    def has_key(self, key, version=None):
+        return self._guarded("has_key", key, version, missing=False)
+
+    def incr(self, key, delta=1, version=None):
+        # None, not ValueError: django-ratelimit reads None as "the cache failed" and fails open.
+        return self._guarded("incr", key, delta, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._guarded("set_many", data, timeout, version, missing=list(data))
+
+    def delete_many(self, keys, version=None):
+        self._guarded("delete_many", keys, version)
+
+    def clear(self):
+        return self._guarded("clear", missing=False)
+
+
+def shared_with_visitors(request, key: str, build, *, moment, seconds: int = SHARED_SECONDS):
+    """What ``build(moment)`` gives, shared for a short while between visitors who are not signed in.
+
+    ``build`` returns ``(value, changes_at)``: the data and the next moment it stops being right
+    (a consultation opening or closing), or None, or a function giving it, called only when the
+    value is kept (so signed-in people do not pay for a query it may need). The value is kept until
+    the earlier of that moment and ``seconds`` from now, and checked against it on every read, so a
+    consultation appears and disappears at its minute whatever the cache's own clock does. A change
+    made by staff (publishing, withdrawing) reaches visitors within ``seconds``. Signed-in people
+    always get fresh data, so staff never see a stale page. Only data goes in the cache, never
+    rendered pages, so nothing of one visitor's page (its CSRF token, its language) reaches another.
+    """
+    if request.user.is_authenticated:
+        return build(moment)[0]
+    kept = shared_kept(request, key, moment=moment)
+    if kept is not None:
+        return kept
+    key = shared_key(key)
+    value, changes_at = build(moment)
+    if callable(changes_at):
+        changes_at = changes_at()
+    valid_until = moment + timedelta(seconds=seconds)
+    if changes_at is not None:
+        valid_until = min(valid_until, changes_at)
+    lifetime = math.ceil((valid_until - moment).total_seconds())
+    if lifetime > 0:
+        cache.set(key, (valid_until, value), timeout=lifetime)
+    return value
+
+
+def shared_key(key: str) -> str:
+    return f"shared-with-visitors:{SHARED_VERSION}:{key}"
+
+
+def shared_kept(request, key: str, *, moment):
+    """What shared_with_visitors keeps under ``key`` while it is still right at ``moment``, or None
+    (for anyone signed in, always None): for a page that can use shared data but should not be the
+    one to read it afresh."""
+    if request.user.is_authenticated:
+        return None
+    kept = cache.get(shared_key(key))
+    if kept is not None and kept[0] > moment:
+        return kept[1]
+    return None
