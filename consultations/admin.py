@@ -8,10 +8,11 @@ consultations/services.py and run from the staff pages. The safeguarding log is 
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consultation, Document, Question, SafeguardingFlag, ServiceArea, Subscription
+from .models import Consultation, ConsultationStatus, Document, Question, SafeguardingFlag, ServiceArea, Subscription
 
 
 @admin.register(ServiceArea)
@@ -52,20 +53,16 @@ class DocumentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class PublishedFilter(admin.SimpleListFilter):
-    title = _("state")
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", _("Draft")), ("published", _("Published")), ("withdrawn", _("Withdrawn"))]
+        return ConsultationStatus.choices
 
     def queryset(self, request, queryset):
-        if self.value() == "draft":
-            return queryset.filter(published_at__isnull=True)
-        if self.value() == "published":
-            return queryset.published()
-        if self.value() == "withdrawn":
-            return queryset.filter(withdrawn_at__isnull=False)
+        if self.value() in ConsultationStatus.values:
+            return queryset.with_status_at(self.value(), timezone.now())
         return queryset
 
 
@@ -75,7 +72,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     list_display = ["title", "team", "service_area", "status_display", "opens_at", "closes_at", "published_at"]
     list_filter = [
-        PublishedFilter,
+        StatusFilter,
         "team",
         "service_area",
         "for_parent_carers",

@@ -85,6 +85,7 @@ def demo_load(*, moment: datetime) -> None:
     )
     for page, kind, text, hint, required, options in OPEN_QUESTIONS:
         services.question_save(
+            user=staff,
             question=Question(
                 consultation=open_consultation,
                 page=page,
@@ -93,10 +94,10 @@ def demo_load(*, moment: datetime) -> None:
                 help_text=hint,
                 required=required,
                 options=options,
-            )
+            ),
         )
     open_consultation = services.consultation_publish(
-        consultation=open_consultation, moment=moment - timedelta(days=10)
+        user=staff, consultation=open_consultation, moment=moment - timedelta(days=10)
     )
     questions = list(open_consultation.questions.all())
     for index, answers in enumerate(DEMO_ANSWERS):
@@ -113,6 +114,7 @@ def demo_load(*, moment: datetime) -> None:
             email="",
             wants_receipt=False,
             wants_outcome=False,
+            moment=moment - timedelta(days=4 - index),
         )
         services.response_submit(draft=draft, moment=moment - timedelta(days=4 - index))
 
@@ -133,17 +135,19 @@ def demo_load(*, moment: datetime) -> None:
         feedback_due=(moment + timedelta(days=90)).date(),
     )
     services.question_save(
+        user=staff,
         question=Question(
             consultation=upcoming,
             kind=QuestionKind.AGREEMENT,
             text="I know who to ask for help about what happens after school.",
             required=True,
-        )
+        ),
     )
     services.question_save(
-        question=Question(consultation=upcoming, kind=QuestionKind.LONG_TEXT, text="What would help you most?")
+        user=staff,
+        question=Question(consultation=upcoming, kind=QuestionKind.LONG_TEXT, text="What would help you most?"),
     )
-    services.consultation_publish(consultation=upcoming, moment=moment)
+    services.consultation_publish(user=staff, consultation=upcoming, moment=moment)
 
     closed = Consultation.objects.create(
         title="Home to school transport policy",
@@ -159,15 +163,18 @@ def demo_load(*, moment: datetime) -> None:
         closes_at=moment - timedelta(days=30),
     )
     services.question_save(
+        user=staff,
         question=Question(
             consultation=closed,
             kind=QuestionKind.YES_NO,
             required=True,
             text="Would a personal travel budget work for your family?",
-        )
+        ),
     )
-    services.question_save(question=Question(consultation=closed, kind=QuestionKind.LONG_TEXT, text="Tell us why."))
-    closed = services.consultation_publish(consultation=closed, moment=moment - timedelta(days=121))
+    services.question_save(
+        user=staff, question=Question(consultation=closed, kind=QuestionKind.LONG_TEXT, text="Tell us why.")
+    )
+    closed = services.consultation_publish(user=staff, consultation=closed, moment=moment - timedelta(days=121))
     yes_no, why = closed.questions.all()
     for value, reason, channel in [
         ("Yes", "We could pay a neighbour we trust.", Channel.EVENT),
@@ -182,6 +189,7 @@ def demo_load(*, moment: datetime) -> None:
             consent_to_quote=True,
             received_at=moment - timedelta(days=60),
             recorded_by=staff,
+            moment=moment,
         )
     for you_said, changed, we_did, why_not in [
         (
@@ -205,9 +213,11 @@ def demo_load(*, moment: datetime) -> None:
         ),
     ]:
         services.outcome_item_save(
-            item=OutcomeItem(consultation=closed, you_said=you_said, changed=changed, we_did=we_did, why_not=why_not)
+            user=staff,
+            item=OutcomeItem(consultation=closed, you_said=you_said, changed=changed, we_did=we_did, why_not=why_not),
         )
     services.outcomes_publish(
+        user=staff,
         consultation=closed,
         moment=moment,
         summary="Thank you to everyone who told us what they think, online, on paper and at our events.",

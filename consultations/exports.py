@@ -10,8 +10,8 @@ otherwise run as a formula when a member of staff opens the file).
 """
 
 import csv
-from collections.abc import Iterable, Iterator
-from io import BytesIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,6 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from common.text import without_bidi_controls
+
 from .models import Answer, Channel, Consultation, Question, RespondentType
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP's list).
@@ -29,17 +31,20 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # per batch, so a large export neither holds every response in memory nor runs a query per row.
 EXPORT_CHUNK = 500
 CHOICE_SEPARATOR = "; "
-FIXED_COLUMNS = 5
+# Past this many responses an Excel file is built by a worker, not in the request: at about 0.5 ms a
+# response this is some 10 seconds, well inside the web worker's 30 second timeout.
+XLSX_IN_REQUEST_LIMIT = 20_000
 
 
 def spreadsheet_safe(value) -> str:
     """Return the value as text that no spreadsheet will run as a formula.
 
-    A value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single quote
-    in front, so it is shown as typed (with the quote) instead of being calculated. Everything
-    else is returned unchanged. Used for every cell of both the CSV and the XLSX export.
+    Invisible direction controls are removed first (they would reorder what the reader sees, and
+    one in front could hide a formula). Then a value starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a single quote in front, so it is shown as typed (with the quote)
+    instead of being calculated. Used for every cell of both the CSV and the XLSX export.
     """
-    text = "" if value is None else str(value)
+    text = without_bidi_controls(value)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -80,10 +85,11 @@ def rows(consultation: Consultation, *, chunk_size: int = EXPORT_CHUNK) -> Itera
         answers = {answer.question_id: answer for answer in response.answers.all()}
         row = [
             response.reference,
+            # Not the GOV.UK words used on pages: a spreadsheet must sort and filter by this column.
             timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
             str(channels.get(response.channel, response.channel)),
             str(respondent_types.get(response.respondent_type, "")),
-            _("Yes") if response.consent_to_quote else _("No"),
+            {True: _("Yes"), False: _("No")}.get(response.consent_to_quote, _("Not given")),
         ]
         row += [answer_cell(question, answers.get(question.pk)) for question in questions]
         yield [spreadsheet_safe(cell) for cell in row]
@@ -108,14 +114,21 @@ def csv_lines(table: Iterable[list[str]]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def xlsx_bytes(table: Iterable[list[str]]) -> bytes:
-    """An Excel workbook with one sheet, the header in bold and frozen; written in streaming mode."""
+def xlsx_write(table: Iterable[list[str]], file: IO[bytes], *, progress: Callable[[int], None] | None = None) -> int:
+    """Write an Excel workbook with one sheet, the header in bold and frozen, to ``file``; return the
+    number of responses written.
+
+    openpyxl's write-only mode writes each row out as it is appended, and ``table`` is read lazily
+    (see ``rows``), so memory stays flat however many responses there are. ``progress`` is called
+    with the number of responses written after every EXPORT_CHUNK of them.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Responses"))
     sheet.freeze_panes = "A2"
     for index, width in enumerate((14, 20, 12, 18, 16), start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     bold = Font(bold=True)
+    written = 0
     for number, row in enumerate(table):
         # Control characters other than tab and line breaks cannot be stored in XLSX at all; removing
         # one may uncover a formula ("\x01=..."), so the cell is made safe again (that is idempotent).
@@ -127,8 +140,10 @@ def xlsx_bytes(table: Iterable[list[str]]) -> bytes:
                 cell.font = bold
                 header.append(cell)
             sheet.append(header)
-        else:
-            sheet.append(cells)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            continue
+        sheet.append(cells)
+        written = number
+        if progress is not None and written % EXPORT_CHUNK == 0:
+            progress(written)
+    workbook.save(file)
+    return written

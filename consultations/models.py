@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from common.status import TagColour, tag_colours
+from common.text import search_words
 
 # A draft started before the closing time may still be submitted for this long afterwards, so
 # someone who was on the check-your-answers page at the deadline is not turned away.
@@ -47,9 +49,43 @@ AUDIENCE_FIELDS = {
 }
 
 
+class ConsultationStatus(models.TextChoices):
+    """Where a consultation is in its life, derived from its dates (Consultation.status_at)."""
+
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return CONSULTATION_STATUS_COLOURS[self]
+
+
+# Five colours for five states, so a staff list that holds them all can be scanned by colour:
+# grey for a draft nobody outside sees yet, purple for closed (done, not wrong), red for withdrawn.
+CONSULTATION_STATUS_COLOURS = tag_colours(
+    ConsultationStatus,
+    {
+        ConsultationStatus.DRAFT: TagColour.GREY,
+        ConsultationStatus.UPCOMING: TagColour.BLUE,
+        ConsultationStatus.OPEN: TagColour.GREEN,
+        ConsultationStatus.CLOSED: TagColour.PURPLE,
+        ConsultationStatus.WITHDRAWN: TagColour.RED,
+    },
+)
+
+
 class ConsultationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False, withdrawn_at__isnull=True)
+
+    def drafts(self):
+        return self.filter(published_at__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
 
     def open_at(self, moment: datetime):
         return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
@@ -60,6 +96,20 @@ class ConsultationQuerySet(models.QuerySet):
     def closed_at(self, moment: datetime):
         return self.published().filter(closes_at__lte=moment)
 
+    def with_status_at(self, status: ConsultationStatus, moment: datetime):
+        """Those whose status_at(moment) is ``status``."""
+        match ConsultationStatus(status):
+            case ConsultationStatus.DRAFT:
+                return self.drafts()
+            case ConsultationStatus.WITHDRAWN:
+                return self.withdrawn()
+            case ConsultationStatus.UPCOMING:
+                return self.upcoming_at(moment)
+            case ConsultationStatus.OPEN:
+                return self.open_at(moment)
+            case ConsultationStatus.CLOSED:
+                return self.closed_at(moment)
+
     def for_audience(self, audience: str):
         return self.filter(**{AUDIENCE_FIELDS[Audience(audience)]: True})
 
@@ -67,7 +117,7 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(service_area__slug=slug)
 
     def matching(self, text: str):
-        text = text.strip()
+        text = search_words(text)
         if not text:
             return self
         return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Q(proposal__icontains=text))
@@ -126,7 +176,15 @@ class Consultation(models.Model):
                 name="consultation_withdrawn_only_once_published",
             ),
         ]
-        indexes = [models.Index(fields=["published_at", "opens_at", "closes_at"], name="consultation_dates")]
+        indexes = [
+            models.Index(fields=["published_at", "opens_at", "closes_at"], name="consultation_dates"),
+            # The public lists read the first rows in these orders (closing soonest, opening soonest,
+            # most recently closed, latest "You said, we did"): with them, a page of 20 reads 20 rows
+            # rather than sorting thousands.
+            models.Index(fields=["closes_at"], name="consultation_closes"),
+            models.Index(fields=["opens_at"], name="consultation_opens"),
+            models.Index(fields=["outcomes_published_at"], name="consultation_outcomes"),
+        ]
 
     def __str__(self):
         return self.title
@@ -141,18 +199,17 @@ class Consultation(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None and self.withdrawn_at is None
 
-    def status_at(self, moment: datetime) -> str:
-        """draft, withdrawn, upcoming, open or closed."""
+    def status_at(self, moment: datetime) -> ConsultationStatus:
         if self.withdrawn_at:
-            return "withdrawn"
+            return ConsultationStatus.WITHDRAWN
         if not self.published_at:
-            return "draft"
+            return ConsultationStatus.DRAFT
         if moment < self.opens_at:
-            return "upcoming"
-        return "open" if moment < self.closes_at else "closed"
+            return ConsultationStatus.UPCOMING
+        return ConsultationStatus.OPEN if moment < self.closes_at else ConsultationStatus.CLOSED
 
     @property
-    def status(self) -> str:
+    def status(self) -> ConsultationStatus:
         return self.status_at(timezone.now())
 
     def accepts_submission_at(self, moment: datetime, *, started_at: datetime | None = None) -> bool:
@@ -161,10 +218,6 @@ class Consultation(models.Model):
         if moment < self.closes_at:
             return True
         return bool(started_at and started_at < self.closes_at and moment < self.closes_at + SUBMISSION_GRACE)
-
-    @property
-    def page_numbers(self) -> list[int]:
-        return sorted({question.page for question in self.questions.all()})
 
 
 def document_path(document, filename):
@@ -215,7 +268,6 @@ class QuestionKind(models.TextChoices):
 AGREEMENT_SCALE = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"]
 YES_NO = ["Yes", "No"]
 CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.AGREEMENT, QuestionKind.YES_NO}
-TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}
 TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 500, QuestionKind.LONG_TEXT: 10000}
 
 
@@ -281,6 +333,11 @@ class ResponseQuerySet(models.QuerySet):
     def stale_drafts(self, moment: datetime, days: int):
         return self.drafts().filter(updated_at__lt=moment - timedelta(days=days))
 
+    def with_safeguarding_flag(self):
+        """Each response with ``safeguarding_flagged``: whether anyone has raised a concern on it.
+        Derived from the log of concerns in the same query, so it can never disagree with the log."""
+        return self.annotate(safeguarding_flagged=Exists(SafeguardingFlag.objects.filter(response=OuterRef("pk"))))
+
 
 class Response(models.Model):
     """One person's response. A draft until submitted; answers are saved page by page."""
@@ -295,7 +352,8 @@ class Response(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.ONLINE)
     respondent_type = models.CharField(_("you are"), max_length=20, choices=RespondentType, blank=True)
-    consent_to_quote = models.BooleanField(_("may be quoted anonymously"), default=False)
+    # None until the person answers: "not given" is not the same as "no" (both mean we do not quote).
+    consent_to_quote = models.BooleanField(_("may be quoted anonymously"), null=True, blank=True, default=None)
     reference = models.CharField(max_length=12, unique=True, null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -308,8 +366,6 @@ class Response(models.Model):
         related_name="+",
         help_text=_("Staff who typed in a paper, telephone or event response."),
     )
-    safeguarding_flagged_at = models.DateTimeField(null=True, blank=True)
-
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
@@ -320,7 +376,13 @@ class Response(models.Model):
                 name="response_submitted_has_reference",
             ),
         ]
-        indexes = [models.Index(fields=["consultation", "submitted_at"], name="response_submitted_idx")]
+        # The staff list pages through a consultation's responses newest first, filtered by channel or
+        # by who responded: each filter has an index that serves its rows already in that order.
+        indexes = [
+            models.Index(fields=["consultation", "submitted_at"], name="response_submitted_idx"),
+            models.Index(fields=["consultation", "channel", "submitted_at"], name="response_channel_idx"),
+            models.Index(fields=["consultation", "respondent_type", "submitted_at"], name="response_respondent_idx"),
+        ]
 
     def __str__(self):
         return self.reference or f"Draft {self.pk}"
@@ -339,7 +401,14 @@ class RespondentContact(models.Model):
     wants_outcome = models.BooleanField(_("tell me what happens next"), default=False)
 
     def __str__(self):
-        return self.email
+        # Not the address: this is what lists and the audit log show of the row.
+        return f"Contact details of response {self.response.reference or self.response_id}"
+
+    def is_wanted(self) -> bool:
+        """Whether the person asked to be contacted (or the consultation needed an address).
+
+        Only then may anyone look the address up; the consultation may since have allowed anonymity."""
+        return self.wants_receipt or self.wants_outcome or not self.response.consultation.anonymous_allowed
 
 
 class Answer(models.Model):
@@ -368,15 +437,25 @@ class Selection(models.Model):
 
 
 class SafeguardingFlag(models.Model):
-    """A log of every safeguarding concern raised on a response; the designated officer is e-mailed."""
+    """A log of every safeguarding concern raised on a response. The first is e-mailed to the
+    designated officer; each later one is recorded against it (``first``), seen on the response the
+    e-mail links to, and not e-mailed again, so repeated concerns cannot flood the officer."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="safeguarding_flags")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(max_length=3000)
     raised_at = models.DateTimeField(default=timezone.now)
+    first = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="later_concerns", editable=False
+    )
 
     class Meta:
         ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response"], condition=Q(first__isnull=True), name="one_first_safeguarding_concern_per_response"
+            )
+        ]
 
     def __str__(self):
         return f"Safeguarding concern on {self.response} at {self.raised_at:%d %b %Y %H:%M}"
@@ -416,3 +495,63 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.service_area}"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return EXPORT_STATE_COLOURS[self]
+
+
+EXPORT_STATE_COLOURS = tag_colours(
+    ExportState,
+    {
+        ExportState.PENDING: TagColour.GREY,
+        ExportState.RUNNING: TagColour.BLUE,
+        ExportState.READY: TagColour.GREEN,
+        ExportState.FAILED: TagColour.RED,
+    },
+)
+
+
+class ResponseExportQuerySet(models.QuerySet):
+    def to_build_at(self, moment: datetime, lease: timedelta):
+        """Waiting to be built, or claimed by a worker that has not finished within its lease."""
+        return self.filter(Q(state=ExportState.PENDING) | Q(state=ExportState.RUNNING, claimed_at__lt=moment - lease))
+
+    def expired_at(self, moment: datetime, kept_for: timedelta):
+        return self.filter(requested_at__lt=moment - kept_for)
+
+
+class ResponseExport(models.Model):
+    """An Excel export too large to build within a request, built by a worker into a file.
+
+    Written in the transaction of the request that asks for it, so a broker that is down delays it
+    but never loses it; the sweep builds it if its task was lost, and deletes it after a day.
+    """
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=ExportState, default=ExportState.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    objects = ResponseExportQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "claimed_at"], name="export_state_idx")]
+
+    def __str__(self):
+        return f"Export of {self.consultation} at {self.requested_at:%d %b %Y %H:%M}"
+
+    @property
+    def percent_done(self) -> int:
+        return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0

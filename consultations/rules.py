@@ -2,27 +2,12 @@
 
 import rules
 
-from accounts.roles import has_staff_role
-
-
-@rules.predicate
-def is_staff_member(user) -> bool:
-    return has_staff_role(user)
-
-
-@rules.predicate
-def works_across_teams(user) -> bool:
-    return user.has_perm("accounts.work_across_teams")
-
-
-@rules.predicate
-def in_owning_team(user, consultation) -> bool:
-    if consultation is None:
-        return False
-    if not hasattr(user, "_team_ids"):
-        user._team_ids = set(user.teams.values_list("pk", flat=True))
-    return consultation.team_id in user._team_ids
-
+from accounts.roles import in_owning_team, is_staff_member, works_across_teams
 
 rules.add_perm("consultations.read_consultation", is_staff_member)
-rules.add_perm("consultations.edit_consultation", is_staff_member & (works_across_teams | in_owning_team))
+may_edit = is_staff_member & (works_across_teams | in_owning_team)
+
+rules.add_perm("consultations.edit_consultation", may_edit)
+# Contact details are kept apart from answers; only those who act on them (to send a receipt or
+# what happened next) may look them up, and every look is recorded (services.respondent_contact_view).
+rules.add_perm("consultations.view_respondent_contact", may_edit)

@@ -3,23 +3,44 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
-from .models import Answer, Consultation, Question, Response, Selection, ServiceArea
+from .models import Answer, Consultation, ConsultationStatus, Question, Response, Selection, ServiceArea
 
 
 def hub(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
-    """Open and upcoming consultations for the public hub (two queries), and closed ones as a
-    QuerySet for the caller to page through: they pile up over the years."""
+    """The public hub's three lists as QuerySets, in the order each is shown (open: closing soonest;
+    coming up: opening soonest; closed: most recently closed), for the caller to cap or page: each
+    of them grows over the years."""
+    consultations = hub_matching(audience=audience, service_area=service_area, text=text)
+    return {
+        ConsultationStatus.OPEN: consultations.open_at(moment).order_by("closes_at", "pk"),
+        ConsultationStatus.UPCOMING: consultations.upcoming_at(moment).order_by("opens_at", "pk"),
+        ConsultationStatus.CLOSED: consultations.closed_at(moment).order_by("-closes_at", "-pk"),
+    }
+
+
+def hub_matching(*, audience: str = "", service_area: str = "", text: str = ""):
     consultations = Consultation.objects.published().select_related("service_area").matching(text)
     if audience:
         consultations = consultations.for_audience(audience)
     if service_area:
         consultations = consultations.in_service_area(service_area)
+    return consultations
+
+
+def hub_counts(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
+    """How many consultations each of the hub's lists holds, in one query (the same conditions as
+    ConsultationQuerySet.open_at, upcoming_at and closed_at)."""
+    counts = hub_matching(audience=audience, service_area=service_area, text=text).aggregate(
+        open=Count("pk", filter=Q(opens_at__lte=moment, closes_at__gt=moment)),
+        upcoming=Count("pk", filter=Q(opens_at__gt=moment)),
+        closed=Count("pk", filter=Q(closes_at__lte=moment)),
+    )
     return {
-        "open": list(consultations.open_at(moment).order_by("closes_at")),
-        "upcoming": list(consultations.upcoming_at(moment).order_by("opens_at")),
-        "closed": consultations.closed_at(moment).order_by("-closes_at", "-pk"),
+        ConsultationStatus.OPEN: counts["open"],
+        ConsultationStatus.UPCOMING: counts["upcoming"],
+        ConsultationStatus.CLOSED: counts["closed"],
     }
 
 
@@ -46,16 +67,19 @@ def response_summary(*, consultation: Consultation, text_limit: int = 20) -> lis
     """Per question: how many answered, counts and percentages per choice, and some written answers.
 
     Counts are aggregated in the database: three queries however many responses there are, plus
-    one per text question for its latest answers.
+    one per text question for its latest answers. Choices are counted in one grouped query over
+    Selection, joined once to its answer and response (not through a subquery of answers, which
+    joined answers twice and grew several times faster than the responses).
     """
     questions = list(consultation.questions.all())
     submitted = Answer.objects.filter(response__consultation=consultation, response__submitted_at__isnull=False)
     answered = dict(submitted.values("question").annotate(n=Count("pk")).values_list("question", "n"))
     counts: dict[int, dict[str, int]] = {}
-    for row in (
-        Selection.objects.filter(answer__in=submitted).values("answer__question", "value").annotate(n=Count("pk"))
-    ):
-        counts.setdefault(row["answer__question"], {})[row["value"]] = row["n"]
+    chosen = Selection.objects.filter(
+        answer__response__consultation=consultation, answer__response__submitted_at__isnull=False
+    )
+    for question_id, value, count in chosen.values_list("answer__question", "value").annotate(n=Count("pk")):
+        counts.setdefault(question_id, {})[value] = count
     summaries = []
     for question in questions:
         total = answered.get(question.pk, 0)
@@ -103,14 +127,15 @@ def responses_filtered(
     submitted_from: datetime | None = None,
     submitted_before: datetime | None = None,
 ):
-    """A consultation's submitted responses, newest first, narrowed by the staff list's filters.
+    """A consultation's submitted responses, newest first, narrowed by the staff list's filters, each
+    with ``safeguarding_flagged``.
 
     ``respondent_type`` None means anyone; "" means those who did not say.
 
     Dates are bounds on the submission time (from inclusive, before exclusive) so the index on
     (consultation, submitted_at) can be used; the caller turns local dates into those bounds.
     """
-    responses = consultation.responses.submitted().order_by("-submitted_at", "-pk")
+    responses = consultation.responses.submitted().with_safeguarding_flag().order_by("-submitted_at", "-pk")
     if channel:
         responses = responses.filter(channel=channel)
     if respondent_type is not None:

@@ -3,33 +3,48 @@
 import logging
 import re
 import secrets
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import capabilities
+from common.audit import personal_data_viewed
+from common.dates import govuk_date, govuk_datetime
 from notifications.models import Message
 from notifications.services import message_queue
+from notifications.tasks import dispatch_after_commit
 
+from . import exports
 from .models import (
+    TEXT_LIMITS,
     Answer,
     Channel,
     Consultation,
+    ConsultationStatus,
     Document,
+    ExportState,
     OutcomeItem,
     Question,
+    QuestionKind,
     RespondentContact,
+    RespondentType,
     Response,
+    ResponseExport,
     SafeguardingFlag,
     Selection,
     Subscription,
@@ -42,9 +57,37 @@ RESUME_SALT = "consultations.resume-draft"
 RESUME_LINK_DAYS = 7
 CLOSING_SOON = timedelta(days=3)
 OPENED_NOTICE_WINDOW = timedelta(days=7)  # see notices_send
+WITHDRAWAL_REASON_LENGTH = 2000
+SAFEGUARDING_REASON_LENGTH = 3000
 
 
 # --- Drafting and publishing ------------------------------------------------------------------------
+
+
+def text_length_errors(instance: models.Model) -> dict[str, list[ValidationError]]:
+    """Text fields longer than their max_length: neither the database nor full_clean() checks a
+    TextField's, so without this a long text sent past the form would be stored whole."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.TextField) and field.max_length and len(value or "") > field.max_length:
+            message = _("%(thing)s must be %(limit)s characters or fewer") % {
+                "thing": str(field.verbose_name).capitalize(),
+                "limit": f"{field.max_length:,}",
+            }
+            errors[field.name] = [ValidationError(message, code="too_long")]
+    return errors
+
+
+def ensure_may_change(user: User, consultation: Consultation) -> None:
+    """Only the owning team, and those who work across teams, change a consultation or act for it."""
+    if not user.has_perm("consultations.edit_consultation", consultation):
+        raise PermissionDenied("Only the consultation's team or a manager can change this consultation.")
+
+
+def ensure_not_withdrawn(consultation: Consultation) -> None:
+    if consultation.withdrawn_at:
+        raise ValidationError(_("A withdrawn consultation cannot be changed."), code="withdrawn")
 
 
 def questions_locked(consultation: Consultation) -> bool:
@@ -52,6 +95,8 @@ def questions_locked(consultation: Consultation) -> bool:
 
 
 def ensure_questions_editable(consultation: Consultation) -> None:
+    """Questions change only while the consultation is not withdrawn and nobody has started answering."""
+    ensure_not_withdrawn(consultation)
     if questions_locked(consultation):
         raise ValidationError(
             _(
@@ -62,32 +107,72 @@ def ensure_questions_editable(consultation: Consultation) -> None:
         )
 
 
+MAX_QUESTION_PAGE = 20
+MAX_CHOICES = 20
+CHOICE_LENGTH = 200
+OWN_CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
+
+
+def question_options_clean(*, kind: str, options: list[str]) -> list[str]:
+    """The choices a question of this kind offers: from 2 to 20 different ones, each 200 characters
+    or fewer, for single and multiple choice; none for the rest (scales and yes/no have fixed choices)."""
+    if kind not in OWN_CHOICE_KINDS:
+        return []
+    choices = [option.strip() for option in options if option.strip()]
+    seen: set[str] = set()
+    duplicates = []
+    for choice in choices:
+        if choice.casefold() in seen:
+            duplicates.append(choice)
+        seen.add(choice.casefold())
+    if len(choices) < 2:
+        raise ValidationError(_("Enter at least 2 choices, each on its own line"), code="too_few_options")
+    if len(choices) > MAX_CHOICES:
+        raise ValidationError(_("Enter no more than 20 choices"), code="too_many_options")
+    if any(len(choice) > CHOICE_LENGTH for choice in choices):
+        raise ValidationError(_("Each choice must be 200 characters or fewer"), code="option_too_long")
+    if duplicates:
+        raise ValidationError(
+            _("Each choice must be different: “%(choice)s” is there twice") % {"choice": duplicates[0]},
+            code="duplicate_option",
+        )
+    return choices
+
+
 @transaction.atomic
-def question_save(*, question: Question) -> Question:
-    """Add or change a question; refused once responses exist. New questions, and questions moved to
-    another page, go last on their page."""
-    ensure_questions_editable(question.consultation)
+def question_save(*, question: Question, user: User) -> Question:
+    """Add or change a question; refused once responses exist or the consultation is withdrawn. New
+    questions, and questions moved to another page, go last on their page."""
+    consultation = Consultation.objects.select_for_update().get(pk=question.consultation_id)
+    ensure_may_change(user, consultation)
+    ensure_questions_editable(consultation)
+    if not 1 <= question.page <= MAX_QUESTION_PAGE:
+        raise ValidationError(
+            {"page": ValidationError(_("The page number must be between 1 and 20"), code="page_range")}
+        )
+    try:
+        question.options = question_options_clean(kind=question.kind, options=question.options)
+    except ValidationError as error:
+        raise ValidationError({"options": error}) from error
     if not question.pk or Question.objects.filter(pk=question.pk).exclude(page=question.page).exists():
         last = question.consultation.questions.filter(page=question.page).aggregate(last=Max("position"))["last"]
         question.position = 0 if last is None else last + 1
-    if question.kind not in ("single_choice", "multiple_choice"):
-        question.options = []  # scales and yes/no have fixed choices; text questions none
-    elif len([o for o in question.options if o.strip()]) < 2:
-        raise ValidationError({"options": _("Give at least two choices, one on each line.")}, code="too_few_options")
     question.full_clean()
     question.save()
     return question
 
 
 @transaction.atomic
-def question_delete(*, question: Question) -> None:
+def question_delete(*, question: Question, user: User) -> None:
+    ensure_may_change(user, question.consultation)
     ensure_questions_editable(question.consultation)
     question.delete()
 
 
 @transaction.atomic
-def question_move(*, question: Question, direction: int) -> None:
+def question_move(*, question: Question, direction: int, user: User) -> None:
     """Swap a question with its neighbour on the same page (direction -1 up, +1 down)."""
+    ensure_may_change(user, question.consultation)
     ensure_questions_editable(question.consultation)
     siblings = list(question.consultation.questions.filter(page=question.page).order_by("position", "pk"))
     index = siblings.index(question)
@@ -100,29 +185,96 @@ def question_move(*, question: Question, direction: int) -> None:
             Question.objects.filter(pk=sibling.pk).update(position=position)
 
 
+MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
+
+# Extension -> (content type stored, how the file starts). Browsers' own content types are not trusted.
+DOCUMENT_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "txt": ("text/plain", None),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut off at the end of the sample is still text.
+        return error.start >= len(head) - 3
+    return True
+
+
+def document_content_type(upload: UploadedFile) -> str:
+    """The content type of an upload the portal accepts (a kind it lists, up to 20 MB, whose first bytes
+    match its name), from its name and contents rather than what the browser said."""
+    if upload.size > MAX_DOCUMENT_SIZE:
+        raise ValidationError(
+            _("The file must be smaller than 20 MB (this one is %(size)s)") % {"size": filesizeformat(upload.size)},
+            code="too_big",
+        )
+    extension = Path(upload.name or "").suffix.lower().lstrip(".")
+    if extension not in DOCUMENT_TYPES:
+        raise ValidationError(
+            _("The file must be a PDF, Word document (DOC or DOCX), OpenDocument text (ODT), plain text, PNG or JPEG"),
+            code="file_type",
+        )
+    content_type, signatures = DOCUMENT_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if not (looks_like_text(head) if signatures is None else head.startswith(signatures)):
+        raise ValidationError(
+            _("The file’s contents do not match its name: it does not look like a %(kind)s file")
+            % {"kind": extension.upper()},
+            code="file_type",
+        )
+    return content_type
+
+
 @transaction.atomic
-def document_add(*, consultation: Consultation, title: str, upload: UploadedFile, easy_read: bool) -> Document:
+def document_add(
+    *, consultation: Consultation, title: str, upload: UploadedFile, easy_read: bool, user: User
+) -> Document:
+    """Attach a document; refused for a withdrawn consultation or a file the portal does not accept."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    ensure_may_change(user, consultation)
+    ensure_not_withdrawn(consultation)
+    try:
+        content_type = document_content_type(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from error
     last = consultation.documents.aggregate(last=Max("position"))["last"]
     return Document.objects.create(
         consultation=consultation,
         title=title,
         file=upload,
         easy_read=easy_read,
-        content_type=(upload.content_type or "application/octet-stream")[:100],
+        content_type=content_type,
         size=upload.size,
         position=0 if last is None else last + 1,
     )
 
 
 @transaction.atomic
-def document_delete(*, document: Document) -> None:
+def document_delete(*, document: Document, user: User) -> None:
+    consultation = Consultation.objects.select_for_update().get(pk=document.consultation_id)
+    ensure_may_change(user, consultation)
+    ensure_not_withdrawn(consultation)
     document.file.delete(save=False)
     document.delete()
 
 
 @transaction.atomic
-def consultation_publish(*, consultation: Consultation, moment: datetime) -> Consultation:
+def consultation_publish(*, consultation: Consultation, moment: datetime, user: User) -> Consultation:
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    ensure_may_change(user, consultation)
     if consultation.withdrawn_at:
         raise ValidationError(_("A withdrawn consultation cannot be published again."), code="withdrawn")
     if consultation.published_at:
@@ -142,12 +294,15 @@ def consultation_publish(*, consultation: Consultation, moment: datetime) -> Con
 
 
 @transaction.atomic
-def consultation_withdraw(*, consultation: Consultation, reason: str, moment: datetime) -> Consultation:
+def consultation_withdraw(*, consultation: Consultation, reason: str, moment: datetime, user: User) -> Consultation:
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    ensure_may_change(user, consultation)
     if not consultation.published_at:
         raise ValidationError(_("Only a published consultation can be withdrawn."), code="not_published")
     if not reason.strip():
         raise ValidationError(_("Say why the consultation is withdrawn."), code="no_reason")
+    if len(reason.strip()) > WITHDRAWAL_REASON_LENGTH:
+        raise ValidationError(_("The reason must be 2000 characters or fewer"), code="too_long")
     if not consultation.withdrawn_at:
         consultation.withdrawn_at = moment
         consultation.withdrawal_reason = reason.strip()
@@ -164,15 +319,28 @@ def reference_new() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def submitted_with_reference(response: Response, *, submitted_at: datetime) -> None:
+    """Mark a response submitted, with a reference no other response has (drawn again if taken)."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                response.reference = reference_new()
+                response.submitted_at = submitted_at
+                response.save(update_fields=["reference", "submitted_at", "updated_at"])
+            break
+        except IntegrityError:
+            continue  # the reference was taken; draw another
+
+
 def ensure_accepting(consultation: Consultation, moment: datetime, *, started_at: datetime | None = None) -> None:
     if not consultation.accepts_submission_at(moment, started_at=started_at):
         status = consultation.status_at(moment)
         messages = {
-            "upcoming": _("This consultation has not opened yet."),
-            "withdrawn": _("This consultation has been withdrawn."),
-            "draft": _("This consultation is not published."),
+            ConsultationStatus.UPCOMING: _("This consultation has not opened yet."),
+            ConsultationStatus.WITHDRAWN: _("This consultation has been withdrawn."),
+            ConsultationStatus.DRAFT: _("This consultation is not published."),
         }
-        raise ValidationError(messages.get(status, _("This consultation has closed.")), code=status)
+        raise ValidationError(messages.get(status, _("This consultation has closed.")), code=status.value)
 
 
 @transaction.atomic
@@ -187,44 +355,128 @@ def response_start(*, consultation: Consultation, user: User | None, moment: dat
     return Response.objects.create(consultation=consultation, started_at=moment)
 
 
-def answer_write(*, response: Response, question: Question, value) -> None:
-    """Store one answer: text for text questions, a Selection row per choice for the rest."""
-    if question.consultation_id != response.consultation_id:
-        raise ValidationError(_("That question is not part of this consultation."), code="wrong_question")
+def answer_values(question: Question, value) -> list[str]:
+    """A page's value for one question as the list of choices it holds (choice questions), after
+    checking it: a choice that was not offered is refused."""
     values = value if isinstance(value, list | tuple) else ([value] if value not in (None, "") else [])
-    if question.is_choice:
-        allowed = set(question.choices)
-        if any(choice not in allowed for choice in values):
-            raise ValidationError(_("Choose one of the options given."), code="invalid_choice")
-        if not values:
-            Answer.objects.filter(response=response, question=question).delete()
-            return
-        answer, _created = Answer.objects.get_or_create(response=response, question=question)
-        answer.selections.exclude(value__in=values).delete()
-        existing = set(answer.selections.values_list("value", flat=True))
-        Selection.objects.bulk_create([Selection(answer=answer, value=v) for v in values if v not in existing])
-        return
+    allowed = set(question.choices)
+    if any(choice not in allowed for choice in values):
+        raise ValidationError(_("Choose one of the options given."), code="invalid_choice")
+    return list(dict.fromkeys(values))
+
+
+def answer_text(question: Question, value) -> str:
     text = str(value or "").strip()
-    if not text:
-        Answer.objects.filter(response=response, question=question).delete()
-        return
-    Answer.objects.update_or_create(response=response, question=question, defaults={"text": text})
+    limit = TEXT_LIMITS.get(question.kind)
+    if limit and len(text) > limit:
+        raise ValidationError(
+            _("Your answer must be %(limit)s characters or fewer") % {"limit": f"{limit:,}"}, code="too_long"
+        )
+    return text
+
+
+def answers_write(*, response: Response, questions: dict[int, Question], answers: dict[int, object]) -> None:
+    """Store one page's answers: text for text questions (within their length), a Selection row per
+    choice for the rest; an emptied answer is removed.
+
+    Every answer is checked before anything is written. Then the page's stored answers and choices are
+    read in one query and brought in line with a delete, an insert and an update each at most, so a
+    page costs the same few queries whatever its number of questions and choices.
+    """
+    if set(questions) != set(answers) or any(q.consultation_id != response.consultation_id for q in questions.values()):
+        raise ValidationError(_("That question is not part of this consultation."), code="wrong_question")
+    wanted: dict[int, str | list[str]] = {}
+    for question_id, value in answers.items():
+        question = questions[question_id]
+        wanted[question_id] = answer_values(question, value) if question.is_choice else answer_text(question, value)
+
+    stored: dict[int, Answer] = {}
+    stored_selections: dict[int, dict[str, int]] = {}  # question id -> value -> selection id
+    rows = Answer.objects.filter(response=response, question_id__in=list(answers)).values_list(
+        "pk", "question_id", "text", "selections__pk", "selections__value"
+    )
+    for answer_pk, question_id, text, selection_pk, selection_value in rows:
+        stored.setdefault(question_id, Answer(pk=answer_pk, response=response, question_id=question_id, text=text))
+        if selection_pk is not None:
+            stored_selections.setdefault(question_id, {})[selection_value] = selection_pk
+
+    emptied = [stored[question_id].pk for question_id, value in wanted.items() if not value and question_id in stored]
+    new_answers = [
+        Answer(response=response, question_id=question_id, text="" if isinstance(value, list) else value)
+        for question_id, value in wanted.items()
+        if value and question_id not in stored
+    ]
+    changed_texts = []
+    for question_id, value in wanted.items():
+        answer = stored.get(question_id)
+        if value and answer is not None and isinstance(value, str) and answer.text != value:
+            answer.text = value
+            changed_texts.append(answer)
+    if emptied:
+        Answer.objects.filter(pk__in=emptied).delete()  # their selections go with them (CASCADE)
+    if new_answers:
+        Answer.objects.bulk_create(new_answers)  # sets the new primary keys (PostgreSQL, SQLite 3.35+)
+    if changed_texts:
+        Answer.objects.bulk_update(changed_texts, ["text"])
+
+    answer_pks = {answer.question_id: answer.pk for answer in [*stored.values(), *new_answers]}
+    dropped, added = [], []
+    for question_id, value in wanted.items():
+        if not isinstance(value, list) or not value:
+            continue
+        had = stored_selections.get(question_id, {})
+        dropped += [pk for choice, pk in had.items() if choice not in value]
+        added += [Selection(answer_id=answer_pks[question_id], value=choice) for choice in value if choice not in had]
+    if dropped:
+        Selection.objects.filter(pk__in=dropped).delete()
+    if added:
+        Selection.objects.bulk_create(added)
 
 
 @transaction.atomic
-def answers_save(*, response: Response, answers: dict[int, object], moment: datetime) -> Response:
-    """Save one page's answers (question id -> value) to a draft; saving again replaces them."""
-    response = Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
-    if response.is_submitted:
+def answers_save(
+    *, response: Response, answers: dict[int, object], moment: datetime, questions: list[Question] | None = None
+) -> Response:
+    """Save one page's answers (question id -> value) to a draft; saving again replaces them.
+
+    ``questions`` may hold the page's questions the caller has already read (any not asked about are
+    ignored); they are checked to be the consultation's all the same. Saving after the response was
+    sent is refused, and waits for a submit in progress to finish, so answers never change under a
+    sent response.
+    """
+    # One UPDATE both marks the draft as touched and takes its row lock, the lock response_submit
+    # takes, so a save and a submit at the same moment happen one after the other; no row means the
+    # response had been sent.
+    if not Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(updated_at=moment):
         raise ValidationError(_("This response has already been sent."), code="submitted")
+    response.updated_at = moment
     ensure_accepting(response.consultation, moment, started_at=response.started_at)
-    questions = {q.pk: q for q in response.consultation.questions.filter(pk__in=list(answers))}
-    if set(questions) != set(answers):
-        raise ValidationError(_("That question is not part of this consultation."), code="wrong_question")
-    for question_id, value in answers.items():
-        answer_write(response=response, question=questions[question_id], value=value)
-    response.save(update_fields=["updated_at"])
+    if questions is None:
+        by_id = {
+            q.pk: q for q in Question.objects.filter(consultation_id=response.consultation_id, pk__in=list(answers))
+        }
+    else:
+        by_id = {q.pk: q for q in questions if q.pk in answers}
+    answers_write(response=response, questions=by_id, answers=answers)
     return response
+
+
+def ensure_respondent_type(respondent_type: str) -> None:
+    if respondent_type and respondent_type not in RespondentType.values:
+        raise ValidationError(
+            {"respondent_type": ValidationError(_("Select one of the options given"), code="invalid_respondent_type")}
+        )
+
+
+def contact_email_check(*, email: str, wants_contact: bool, anonymous_allowed: bool) -> None:
+    """An address is needed to be contacted, and always where the consultation takes no anonymous
+    responses."""
+    if not email and wants_contact:
+        raise ValidationError(
+            {"email": ValidationError(_("Enter your email address so we can contact you"), code="email_needed")}
+        )
+    if not email and not anonymous_allowed:
+        raise ValidationError({"email": ValidationError(_("Enter your email address"), code="email_needed")})
 
 
 @transaction.atomic
@@ -232,14 +484,30 @@ def about_you_save(
     *,
     response: Response,
     respondent_type: str,
-    consent_to_quote: bool,
+    consent_to_quote: bool | None,
     email: str,
     wants_receipt: bool,
     wants_outcome: bool,
+    moment: datetime,
 ) -> Response:
-    """The optional "about you" step; contact details go to their own table, or are removed."""
+    """The optional "about you" step, while the response may still be sent; contact details go to their
+    own table, or are removed. An address is needed to be contacted, and always where the consultation
+    takes no anonymous responses."""
+    response = Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
     if response.is_submitted:
         raise ValidationError(_("This response has already been sent."), code="submitted")
+    ensure_accepting(response.consultation, moment, started_at=response.started_at)
+    ensure_respondent_type(respondent_type)
+    contact_email_check(
+        email=email,
+        wants_contact=wants_receipt or wants_outcome,
+        anonymous_allowed=response.consultation.anonymous_allowed,
+    )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError({"email": error}) from error
     response.respondent_type = respondent_type
     response.consent_to_quote = consent_to_quote
     response.save(update_fields=["respondent_type", "consent_to_quote", "updated_at"])
@@ -253,9 +521,66 @@ def about_you_save(
     return response
 
 
+@transaction.atomic
+def answers_save_to_new_draft(
+    *,
+    consultation: Consultation,
+    user: User | None,
+    answers: dict[int, object],
+    moment: datetime,
+    questions: list[Question] | None = None,
+) -> Response:
+    """Keep a page's answers that arrived with no draft to go to (the session ended, cookies were
+    cleared, another device) in a new draft, checked as any page's are. Never a draft the request
+    names: one left on a shared device stays out of reach."""
+    draft = response_start(consultation=consultation, user=user, moment=moment)
+    return answers_save(response=draft, answers=answers, moment=moment, questions=questions)
+
+
+@transaction.atomic
+def about_you_save_to_new_draft(
+    *, consultation: Consultation, user: User | None, moment: datetime, **about_you
+) -> Response:
+    """The "about you" page's answers, arriving with no draft to go to, kept in a new draft."""
+    draft = response_start(consultation=consultation, user=user, moment=moment)
+    return about_you_save(response=draft, moment=moment, **about_you)
+
+
+@transaction.atomic
+def respondent_contact_view(*, response: Response, viewer: User, moment: datetime) -> RespondentContact:
+    """A respondent's contact details, for someone who may act on them; the viewing is recorded.
+
+    Refuses (code ``not_permitted``) anyone without edit permission on the consultation, and (code
+    ``no_contact``) a draft or a response whose person did not ask to be contacted. Every viewing
+    writes an audit log entry (who, when, which response) in the same transaction as the read, so
+    no one sees an address without a record of it. The entry names the response, never the address.
+    """
+    consultation = response.consultation
+    if not viewer.has_perm("consultations.view_respondent_contact", consultation):
+        raise ValidationError(
+            _("Only the consultation's team or a manager can see contact details."), code="not_permitted"
+        )
+    contact = RespondentContact.objects.select_related("response__consultation").filter(response=response).first()
+    if contact is None or not response.is_submitted or not contact.is_wanted():
+        raise ValidationError(_("This person did not ask to be contacted."), code="no_contact")
+    personal_data_viewed(
+        record=contact,
+        viewer=viewer,
+        moment=moment,
+        described_as=f"Contact details of response {response.reference}",
+        response=response.pk,
+        reference=response.reference,
+        consultation=consultation.pk,
+    )
+    return contact
+
+
 def unanswered_required_questions(response: Response) -> list[Question]:
-    answered = set(response.answers.values_list("question_id", flat=True))
-    return [q for q in response.consultation.questions.filter(required=True) if q.pk not in answered]
+    return list(
+        Question.objects.filter(consultation_id=response.consultation_id, required=True).exclude(
+            answers__response=response
+        )
+    )
 
 
 @transaction.atomic
@@ -273,21 +598,13 @@ def response_submit(*, draft: Response, moment: datetime) -> Response:
         raise ValidationError(
             _("Answer the questions marked as required."), code="incomplete", params={"questions": missing}
         )
-    if not draft.consultation.anonymous_allowed and not RespondentContact.objects.filter(response=draft).exists():
+    contact = RespondentContact.objects.filter(response=draft).first()
+    if not draft.consultation.anonymous_allowed and contact is None:
         raise ValidationError(
             _("Give an email address: this consultation does not take anonymous responses."), code="email_needed"
         )
-    for _attempt in range(5):
-        draft.reference = reference_new()
-        try:
-            with transaction.atomic():
-                draft.submitted_at = moment
-                draft.save(update_fields=["submitted_at", "reference", "updated_at"])
-            break
-        except IntegrityError:
-            continue  # the reference was taken; draw another
-    contact = RespondentContact.objects.filter(response=draft, wants_receipt=True).first()
-    if contact:
+    submitted_with_reference(draft, submitted_at=moment)
+    if contact is not None and contact.wants_receipt:
         message_queue(
             recipient=contact.email,
             template="consultations/receipt",
@@ -307,6 +624,9 @@ def resume_token_for(response: Response) -> str:
 
 def resume_link_send(*, response: Response, email: str) -> None:
     """E-mail a link back to a draft. The link names the draft, so it is sent only to the address given."""
+    validate_email(email)
+    if response.is_submitted:
+        raise ValidationError(_("This response has already been sent."), code="submitted")
     path = reverse(
         "consultations:resume", kwargs={"slug": response.consultation.slug, "token": resume_token_for(response)}
     )
@@ -318,7 +638,7 @@ def resume_link_send(*, response: Response, email: str) -> None:
             "resume_url": settings.SITE_URL + path,
             "days": RESUME_LINK_DAYS,
             "closes": response.consultation.closes_at.isoformat(),
-            "closes_text": date_format(timezone.localtime(response.consultation.closes_at), "j F Y, H:i"),
+            "closes_text": govuk_datetime(response.consultation.closes_at),
         },
     )
 
@@ -338,6 +658,18 @@ def response_for_resume_token(*, token: str, consultation: Consultation) -> Resp
     return response
 
 
+def received_at_check(*, consultation: Consultation, received_at: datetime, moment: datetime) -> None:
+    """A response typed in by staff was received between the day the consultation opened and now."""
+    if received_at > moment:
+        raise ValidationError(_("The date received must be today or in the past"), code="future")
+    if timezone.localdate(received_at) < timezone.localdate(consultation.opens_at):
+        raise ValidationError(
+            _("The date received must be on or after %(date)s, when the consultation opened")
+            % {"date": govuk_date(consultation.opens_at)},
+            code="before_opening",
+        )
+
+
 @transaction.atomic
 def response_record(
     *,
@@ -348,12 +680,20 @@ def response_record(
     consent_to_quote: bool,
     received_at: datetime,
     recorded_by: User,
+    moment: datetime,
 ) -> Response:
-    """Staff type in a response that came on paper, by telephone or at an event."""
-    if channel == Channel.ONLINE:
+    """Staff of the owning team (or who work across teams) type in a response that came on paper, by
+    telephone or at an event, to a published consultation that is not withdrawn, received between the
+    day it opened and now."""
+    ensure_may_change(recorded_by, consultation)
+    if channel not in Channel.values or channel == Channel.ONLINE:
         raise ValidationError(_("Choose how the response came in."), code="channel")
     if not consultation.published_at:
         raise ValidationError(_("The consultation is not published."), code="draft")
+    if consultation.withdrawn_at:
+        raise ValidationError(_("This consultation has been withdrawn."), code="withdrawn")
+    received_at_check(consultation=consultation, received_at=received_at, moment=moment)
+    ensure_respondent_type(respondent_type)
     response = Response.objects.create(
         consultation=consultation,
         channel=channel,
@@ -363,31 +703,39 @@ def response_record(
         recorded_by=recorded_by,
     )
     questions = {q.pk: q for q in consultation.questions.filter(pk__in=list(answers))}
-    if set(questions) != set(answers):
-        raise ValidationError(_("That question is not part of this consultation."), code="wrong_question")
-    for question_id, value in answers.items():
-        answer_write(response=response, question=questions[question_id], value=value)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                response.reference = reference_new()
-                response.submitted_at = received_at
-                response.save(update_fields=["reference", "submitted_at", "updated_at"])
-            break
-        except IntegrityError:
-            continue
+    answers_write(response=response, questions=questions, answers=answers)
+    submitted_with_reference(response, submitted_at=received_at)
     return response
 
 
 @transaction.atomic
 def safeguarding_flag_raise(*, response: Response, raised_by: User, reason: str, moment: datetime) -> SafeguardingFlag:
-    """Log a safeguarding concern on a response and e-mail the designated officer."""
+    """Log a safeguarding concern on a sent response. Anyone with a staff role may raise one on any
+    team's response: a concern is never blocked by team boundaries.
+
+    The first concern on a response e-mails the designated officer, once (its outbox row has a
+    dedupe key). A later one is recorded against the first and e-mails no one: the officer's e-mail
+    links to the response, where every concern is listed, so a member of staff cannot flood them.
+    """
+    if not raised_by.has_perm("consultations.read_consultation"):
+        raise PermissionDenied("Only staff can raise a safeguarding concern on a response.")
+    if not response.is_submitted:
+        raise ValidationError(_("This response has not been sent yet."), code="not_submitted")
     if not reason.strip():
         raise ValidationError(_("Say what the concern is."), code="no_reason")
+    if len(reason.strip()) > SAFEGUARDING_REASON_LENGTH:
+        raise ValidationError(_("The concern must be 3,000 characters or fewer"), code="too_long")
+    # Two concerns raised at once: the row lock makes one of them the first, the other waits and follows it.
+    Response.objects.select_for_update().filter(pk=response.pk).first()
+    first = SafeguardingFlag.objects.filter(response=response, first__isnull=True).first()
     flag = SafeguardingFlag.objects.create(
-        response=response, raised_by=raised_by, reason=reason.strip(), raised_at=moment
+        response=response, raised_by=raised_by, reason=reason.strip(), raised_at=moment, first=first
     )
-    Response.objects.filter(pk=response.pk, safeguarding_flagged_at__isnull=True).update(safeguarding_flagged_at=moment)
+    if first is not None:
+        logger.warning(
+            "Safeguarding concern added to concern %s on response %s by user %s", first.pk, response.pk, raised_by.pk
+        )
+        return flag
     path = reverse("consultations:staff-response", kwargs={"pk": response.consultation_id, "response_pk": response.pk})
     message_queue(
         recipient=settings.SAFEGUARDING_OFFICER_EMAIL,
@@ -399,6 +747,7 @@ def safeguarding_flag_raise(*, response: Response, raised_by: User, reason: str,
             "reason": flag.reason,
             "response_url": settings.SITE_URL + path,
         },
+        dedupe_key=f"safeguarding-concern-{response.pk}",
     )
     logger.warning("Safeguarding concern raised on response %s by user %s", response.pk, raised_by.pk)
     return flag
@@ -408,7 +757,8 @@ def safeguarding_flag_raise(*, response: Response, raised_by: User, reason: str,
 
 
 @transaction.atomic
-def outcome_item_save(*, item: OutcomeItem) -> OutcomeItem:
+def outcome_item_save(*, item: OutcomeItem, user: User) -> OutcomeItem:
+    ensure_may_change(user, item.consultation)
     if not item.pk:
         last = item.consultation.outcome_items.aggregate(last=Max("position"))["last"]
         item.position = 0 if last is None else last + 1
@@ -416,20 +766,25 @@ def outcome_item_save(*, item: OutcomeItem) -> OutcomeItem:
         item.why_not = ""
     else:
         item.we_did = ""  # the public page shows "what we decided and why" alone when nothing changed
+    if errors := text_length_errors(item):
+        raise ValidationError(errors)
     item.full_clean()
     item.save()
     return item
 
 
 @transaction.atomic
-def outcomes_publish(*, consultation: Consultation, summary: str, moment: datetime) -> Consultation:
+def outcomes_publish(*, consultation: Consultation, summary: str, moment: datetime, user: User) -> Consultation:
     """Publish "You said, we did" once the consultation has closed; e-mail those who asked to hear back."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    if consultation.status_at(moment) != "closed":
+    ensure_may_change(user, consultation)
+    if consultation.status_at(moment) != ConsultationStatus.CLOSED:
         raise ValidationError(_("Publish what happened next once the consultation has closed."), code="not_closed")
     if not consultation.outcome_items.exists():
         raise ValidationError(_("Add at least one point people raised before publishing."), code="no_items")
     consultation.outcomes_summary = summary.strip()
+    if "outcomes_summary" in (errors := text_length_errors(consultation)):
+        raise errors["outcomes_summary"][0]
     first_time = consultation.outcomes_published_at is None
     if first_time:
         consultation.outcomes_published_at = moment
@@ -490,7 +845,7 @@ def notices_send(*, moment: datetime) -> int:
             Message.objects.filter(dedupe_key__in=[key for key, _t, _u in wanted]).values_list("dedupe_key", flat=True)
         )
         url = settings.SITE_URL + consultation.get_absolute_url()
-        closes_text = date_format(timezone.localtime(consultation.closes_at), "j F Y, H:i")
+        closes_text = govuk_datetime(consultation.closes_at)
         for key, template, user in wanted:
             if key in already:
                 continue
@@ -524,10 +879,11 @@ def retention_apply(*, moment: datetime) -> dict[str, int]:
 
 
 @transaction.atomic
-def outcome_item_delete(*, item: OutcomeItem) -> None:
+def outcome_item_delete(*, item: OutcomeItem, user: User) -> None:
     """Remove a point from "You said, we did". Once published, the last point stays: the public page
     would otherwise promise what happened next and show nothing."""
     consultation = Consultation.objects.select_for_update().get(pk=item.consultation_id)
+    ensure_may_change(user, consultation)
     if consultation.outcomes_published_at and consultation.outcome_items.count() <= 1:
         raise ValidationError(
             _('This is the only point in a published "You said, we did". Add another point before removing it.'),
@@ -538,7 +894,10 @@ def outcome_item_delete(*, item: OutcomeItem) -> None:
 
 @transaction.atomic
 def subscriptions_set(*, user: User, service_areas: list) -> list[Subscription]:
-    """Make the user's subscriptions exactly the service areas given (none means no e-mails); safe to repeat."""
+    """Make the user's subscriptions exactly the service areas given (none means no e-mails); safe to repeat.
+    Only participants (parent carers and young people with an account) get these e-mails."""
+    if not capabilities(user).participate:
+        raise PermissionDenied("These e-mails are for parent carers and young people with an account.")
     wanted = {area.pk: area for area in service_areas}
     Subscription.objects.filter(user=user).exclude(service_area_id__in=list(wanted)).delete()
     have = set(Subscription.objects.filter(user=user).values_list("service_area_id", flat=True))
@@ -608,8 +967,7 @@ def consultation_save(*, consultation: Consultation, user: User) -> Consultation
     stored = None
     if consultation.pk:
         stored = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if not user.has_perm("consultations.edit_consultation", stored):
-            raise PermissionDenied("Only the owning team or a manager can change this consultation.")
+        ensure_may_change(user, stored)
         if stored.withdrawn_at:
             raise ValidationError(_("A withdrawn consultation cannot be changed."), code="withdrawn")
         if stored.published_at and consultation.slug != stored.slug:
@@ -631,6 +989,18 @@ def consultation_save(*, consultation: Consultation, user: User) -> Consultation
         refuse("audiences", _("Select who the consultation is for"), "no_audience")
     if consultation.opens_at and consultation.closes_at and consultation.closes_at <= consultation.opens_at:
         refuse("closes_at", _("The closing date and time must be after it opens"), "closes_before_opens")
+    if (
+        consultation.feedback_due
+        and consultation.closes_at
+        and consultation.feedback_due < timezone.localdate(consultation.closes_at)
+    ):
+        refuse(
+            "feedback_due",
+            _("The date they will hear back must be on or after the closing date"),
+            "feedback_before_closing",
+        )
+    for field, messages in text_length_errors(consultation).items():
+        errors.setdefault(field, []).extend(messages)
     if consultation.for_young_people:
         # The Lundy model: children are told who listens to them and when they will hear what happened.
         if not consultation.who_decides.strip():
@@ -673,3 +1043,91 @@ def consultation_save(*, consultation: Consultation, user: User) -> Consultation
         for field in ("published_at", "withdrawn_at", "withdrawal_reason", "outcomes_summary", "outcomes_published_at"):
             setattr(consultation, field, getattr(stored, field))
     return consultation
+
+
+# --- Excel exports too large for a request -------------------------------------------------------------
+
+EXPORT_LEASE = timedelta(minutes=15)  # a worker that stopped mid-build is taken over after this
+EXPORT_KEPT_FOR = timedelta(days=1)  # responses in a file on the server: kept only as long as needed
+EXPORT_SWEEP_AFTER = timedelta(minutes=1)  # a pending export's own task has had time to start
+
+
+@transaction.atomic
+def response_export_request(*, consultation: Consultation, user: User, moment: datetime) -> ResponseExport:
+    """Ask for an Excel file of a consultation's submitted responses, built by a worker; the task is
+    queued once this transaction commits (the sweep builds it if the broker is down)."""
+    if not user.has_perm("consultations.read_consultation"):
+        raise PermissionDenied("Only staff may export responses.")
+    export = ResponseExport.objects.create(
+        consultation=consultation,
+        requested_by=user,
+        requested_at=moment,
+        rows_total=consultation.responses.submitted().count(),
+    )
+    from .tasks import response_export_build  # tasks import this module
+
+    dispatch_after_commit(response_export_build, export.pk)
+    return export
+
+
+def response_export_claim(*, export_id: int, moment: datetime) -> ResponseExport | None:
+    """Claim an export to build, once: None when it is built, being built within its lease, or gone."""
+    with transaction.atomic():
+        export = (
+            ResponseExport.objects.select_for_update(skip_locked=True)
+            .to_build_at(moment, EXPORT_LEASE)
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None:
+            return None
+        export.state = ExportState.RUNNING
+        export.claimed_at = moment
+        export.rows_done = 0
+        export.save(update_fields=["state", "claimed_at", "rows_done"])
+    return export
+
+
+def response_export_build(*, export_id: int, moment: datetime) -> ResponseExport | None:
+    """Build a claimed export into its file, recording progress as it goes; safe to repeat.
+
+    No transaction is held while the file is written (it may take minutes): the claim is committed
+    first, progress is committed as it is made, and the result is recorded at the end.
+    """
+    export = response_export_claim(export_id=export_id, moment=moment)
+    if export is None:
+        return None
+
+    def progress(done: int) -> None:
+        ResponseExport.objects.filter(pk=export.pk).update(rows_done=done)
+
+    try:
+        with tempfile.TemporaryFile() as spool:
+            done = exports.xlsx_write(exports.rows(export.consultation), spool, progress=progress)
+            spool.seek(0)
+            export.file.save(f"{secrets.token_urlsafe(16)}.xlsx", File(spool), save=False)
+    except Exception:
+        ResponseExport.objects.filter(pk=export.pk).update(state=ExportState.FAILED, finished_at=timezone.now())
+        raise
+    export.state = ExportState.READY
+    export.rows_done = export.rows_total = done
+    export.finished_at = timezone.now()
+    export.save(update_fields=["state", "rows_done", "rows_total", "finished_at", "file"])
+    return export
+
+
+def response_exports_sweep(*, moment: datetime) -> tuple[list[int], int]:
+    """The ids of exports to build again (their task was lost, or their worker stopped), and how many
+    exports past EXPORT_KEPT_FOR were deleted with their files."""
+    to_build = list(
+        ResponseExport.objects.to_build_at(moment, EXPORT_LEASE)
+        .filter(requested_at__lt=moment - EXPORT_SWEEP_AFTER)
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    for export in ResponseExport.objects.expired_at(moment, EXPORT_KEPT_FOR):
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        deleted += 1
+    return to_build, deleted

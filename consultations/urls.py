@@ -15,6 +15,7 @@ public_urls = [
     path("consultations/<slug:slug>/respond/about-you/", public.AboutYouView.as_view(), name="respond-about-you"),
     path("consultations/<slug:slug>/respond/check/", public.CheckAnswersView.as_view(), name="respond-check"),
     path("consultations/<slug:slug>/respond/save/", public.SaveForLaterView.as_view(), name="respond-save"),
+    path("consultations/<slug:slug>/respond/kept/", public.KeptView.as_view(), name="respond-kept"),
     path(
         "consultations/<slug:slug>/respond/done/<str:reference>/",
         public.ConfirmationView.as_view(),
@@ -75,6 +76,16 @@ staff_urls = [
         name="staff-export-xlsx",
     ),
     path(
+        "staff/consultations/<int:pk>/responses/exports/<int:export_pk>/",
+        responses.ExportView.as_view(),
+        name="staff-export",
+    ),
+    path(
+        "staff/consultations/<int:pk>/responses/exports/<int:export_pk>/download/",
+        responses.ExportDownloadView.as_view(),
+        name="staff-export-download",
+    ),
+    path(
         "staff/consultations/<int:pk>/responses/record/",
         responses.RecordResponseView.as_view(),
         name="staff-record-response",
@@ -83,6 +94,11 @@ staff_urls = [
         "staff/consultations/<int:pk>/responses/<int:response_pk>/",
         responses.ResponseDetailView.as_view(),
         name="staff-response",
+    ),
+    path(
+        "staff/consultations/<int:pk>/responses/<int:response_pk>/contact/",
+        responses.ContactDetailsView.as_view(),
+        name="staff-response-contact",
     ),
     path(
         "staff/consultations/<int:pk>/responses/<int:response_pk>/safeguarding/",

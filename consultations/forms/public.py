@@ -5,15 +5,17 @@ Buttons are written in the templates (a question page has two), so helpers here 
 """
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import EmailErrorStyleMixin, counted_textarea
-from consultations.models import TEXT_LIMITS, Audience, Question, QuestionKind, RespondentType
+from common.forms import gds_helper
+from common.text import NulFreeFormMixin
+from consultations.models import TEXT_LIMITS, Audience, ConsultationStatus, Question, QuestionKind, RespondentType
+from consultations.services import contact_email_check
 
 CHOICES_TEMPLATE = "consultations/public/fields/choices.html"
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
@@ -31,14 +33,6 @@ PICTURES = {
 }
 
 
-def fields_helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
-
-
 def choices_field(name: str, *, legend_size=None, legend_tag=None, inline=False, pictures=False) -> Field:
     """Radios or checkboxes drawn by our template: the first input's id is the field's own id, so the
     error summary's link lands on it (GOV.UK Frontend does the same), and pictures can go beside."""
@@ -48,39 +42,65 @@ def choices_field(name: str, *, legend_size=None, legend_tag=None, inline=False,
     return Field(name, template=CHOICES_TEMPLATE, context=context)
 
 
+def choices_with_reveal(name: str, revealed: Field, *, reveal_id: str, **kwargs) -> Field:
+    """Checkboxes with another field revealed under them while any is ticked (GOV.UK's conditional
+    reveal, shared by every choice; application.mjs shows and hides it, and without JavaScript it
+    is always shown)."""
+    layout = choices_field(name, **kwargs)
+    render = layout.render
+
+    def render_with_reveal(form, context, *args, **render_kwargs):
+        layout.context["revealed_html"] = revealed.render(form, context, *args, **render_kwargs)
+        layout.context["reveal_id"] = reveal_id
+        return render(form, context, *args, **render_kwargs)
+
+    layout.render = render_with_reveal
+    return layout
+
+
 # Set on the widget, not with crispy's field_width, which would replace the error class below.
 EMAIL_WIDTH = "govuk-input--width-20"
 
 
-class HubFilterForm(forms.Form):
-    """GET filters for the hub. Invalid values are reported and ignored; the page still lists."""
+class HubFilterForm(NulFreeFormMixin, forms.Form):
+    """GET filters for the hub. Invalid values are reported and ignored; the page still lists.
+
+    Drawn by consultations/public/_hub_filters.html with the GOV.UK markup the crispy templates
+    give, not by crispy: the hub is the busiest public page, and its filters took a quarter of its
+    time through crispy's layout and widget templates.
+    """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("For example, short breaks"))
     audience = forms.ChoiceField(
         label=_("Who it is for"), required=False, choices=[("", _("Anyone"))] + list(Audience.choices)
     )
     area = forms.ChoiceField(label=_("Service area"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (ConsultationStatus.OPEN, _("Open for responses")),
+            (ConsultationStatus.UPCOMING, _("Not open yet")),
+            (ConsultationStatus.CLOSED, _("Closed to responses")),
+        ],
+    )
 
     def __init__(self, *args, service_areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All service areas"))] + [(a.slug, a.name) for a in service_areas]
         self.fields["q"].error_messages["max_length"] = _("Search must be 100 characters or fewer")
-        for name in ("audience", "area"):
+        for name in ("audience", "area", "status"):
             self.fields[name].error_messages["invalid_choice"] = _("Select one of the options given")
-        self.fields["q"].widget.attrs.pop("maxlength", None)
-        self.helper = fields_helper(
-            Field.text("q"),
-            Field.select("audience", css_class="govuk-!-width-full"),
-            Field.select("area", css_class="govuk-!-width-full"),
-        )
 
     def filters(self) -> dict:
-        """The valid filters, as selectors.hub() takes them."""
+        """The valid filters: those selectors.hub() takes, and the status (one list only)."""
         cleaned = self.cleaned_data if self.is_valid() or hasattr(self, "cleaned_data") else {}
         return {
             "text": cleaned.get("q", ""),
             "audience": cleaned.get("audience", ""),
             "service_area": cleaned.get("area", ""),
+            "status": cleaned.get("status", ""),
         }
 
 
@@ -88,7 +108,7 @@ def question_field_name(question: Question) -> str:
     return f"question_{question.pk}"
 
 
-class QuestionPageForm(forms.Form):
+class QuestionPageForm(NulFreeFormMixin, forms.Form):
     """One page of a consultation's questions.
 
     Only the page's own questions become fields, so a posted value for any other question id is
@@ -105,7 +125,7 @@ class QuestionPageForm(forms.Form):
             name = question_field_name(question)
             self.fields[name] = self.field_for(question, single=single, required=question.required and not lenient)
             layout.append(self.layout_for(question, name, single=single, child_friendly=child_friendly))
-        self.helper = fields_helper(*layout)
+        self.helper = gds_helper(*layout)
 
     @staticmethod
     def label_for(question: Question) -> str:
@@ -123,9 +143,10 @@ class QuestionPageForm(forms.Form):
             # No maxlength attribute: the browser would cut text off silently; GOV.UK shows an error.
             field.widget.attrs.pop("maxlength", None)
             field.error_messages["required"] = gettext("Enter your answer") + about
-            field.error_messages["max_length"] = gettext("Your answer must be %(limit)s characters or fewer") % {
-                "limit": f"{limit:,}"
-            }
+            # Named even alone on its page: the error summary is read on its own, above the question.
+            field.error_messages["max_length"] = gettext(
+                "Your answer to ‘%(question)s’ must be %(limit)s characters or fewer"
+            ) % {"question": Truncator(question.text).chars(80), "limit": f"{limit:,}"}
             return field
         choices = [self.choice(question, value) for value in question.choices]
         if question.is_multiple:
@@ -153,7 +174,7 @@ class QuestionPageForm(forms.Form):
         if question.kind == QuestionKind.SHORT_TEXT:
             return Field.text(name, label_size=size, label_tag=tag)
         if question.kind == QuestionKind.LONG_TEXT:
-            return counted_textarea(
+            return Field.textarea(
                 name, label_size=size, label_tag=tag, rows=8, max_characters=TEXT_LIMITS[QuestionKind.LONG_TEXT]
             )
         pictures = child_friendly and question.kind in PICTURE_KINDS
@@ -168,7 +189,7 @@ class QuestionPageForm(forms.Form):
 PICTURE_KINDS = {QuestionKind.AGREEMENT, QuestionKind.YES_NO}
 
 
-class AboutYouForm(EmailErrorStyleMixin, forms.Form):
+class AboutYouForm(NulFreeFormMixin, forms.Form):
     respondent_type = forms.ChoiceField(
         label=_("Which of these best describes you? (optional)"),
         required=False,
@@ -204,29 +225,39 @@ class AboutYouForm(EmailErrorStyleMixin, forms.Form):
         email.error_messages["invalid"] = _("Enter an email address in the correct format, like name@example.com")
         email.error_messages["max_length"] = _("Email address must be 254 characters or fewer")
         if anonymous_allowed:
-            email.label = _("Email address (optional)")
-            email.help_text = _("We need this only if you want a receipt or to hear what happened.")
+            # Asked for only under a ticked choice, where it is needed, so not marked optional.
+            email.help_text = _("We use it only to send what you ticked.")
         else:
             email.help_text = _(
                 "This consultation needs an email address for every response. We will not publish it or pass it on."
             )
         for name in ("respondent_type", "consent_to_quote", "contact"):
             self.fields[name].error_messages["invalid_choice"] = _("Select one of the options given")
-        self.helper = fields_helper(
+        if anonymous_allowed:
+            contact = [
+                choices_with_reveal("contact", Field.text("email"), reveal_id="contact-email", legend_size=Size.MEDIUM)
+            ]
+        else:
+            contact = [choices_field("contact", legend_size=Size.MEDIUM), Field.text("email")]
+        self.helper = gds_helper(
             choices_field("respondent_type", legend_size=Size.MEDIUM),
             choices_field("consent_to_quote", legend_size=Size.MEDIUM, inline=True),
-            choices_field("contact", legend_size=Size.MEDIUM),
-            Field.text("email"),
+            *contact,
         )
 
     def clean(self):
         cleaned = super().clean()
         if self.has_error("email"):
             return cleaned
-        if cleaned.get("contact") and not cleaned.get("email"):
-            self.add_error("email", _("Enter your email address so we can contact you"))
-        elif not self.anonymous_allowed and not cleaned.get("email"):
-            self.add_error("email", _("Enter your email address"))
+        try:
+            # The service's own rule, asked here too so its message shows with the form's others.
+            contact_email_check(
+                email=cleaned.get("email") or "",
+                wants_contact=bool(cleaned.get("contact")),
+                anonymous_allowed=self.anonymous_allowed,
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
     def about_you(self) -> dict:
@@ -235,14 +266,14 @@ class AboutYouForm(EmailErrorStyleMixin, forms.Form):
         respondent_type = cleaned["respondent_type"]
         return {
             "respondent_type": "" if respondent_type == PREFER_NOT_TO_SAY else respondent_type,
-            "consent_to_quote": cleaned["consent_to_quote"] == "yes",
+            "consent_to_quote": {"yes": True, "no": False}.get(cleaned["consent_to_quote"]),
             "email": cleaned["email"].strip().lower(),
             "wants_receipt": "receipt" in cleaned["contact"],
             "wants_outcome": "outcome" in cleaned["contact"],
         }
 
 
-class SaveForLaterForm(EmailErrorStyleMixin, forms.Form):
+class SaveForLaterForm(NulFreeFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -258,4 +289,4 @@ class SaveForLaterForm(EmailErrorStyleMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.pop("maxlength", None)
-        self.helper = fields_helper(Field.text("email"))
+        self.helper = gds_helper(Field.text("email"))

@@ -7,24 +7,20 @@ a long answer pasted in is never cut short without the person knowing.
 
 from datetime import date, datetime, time, timedelta
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     HTML,
     Div,
     Field,
     Fieldset,
-    Layout,
     Size,
 )
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import counted_textarea, gds_helper
+from common.forms import DateInputField, date_input_error, gds_helper
+from common.text import NulFreeFormMixin
 
 from ..models import (
     TEXT_LIMITS,
@@ -36,10 +32,10 @@ from ..models import (
     RespondentType,
     ServiceArea,
 )
+from ..services import received_at_check
 from .public import question_field_name
 
 NOT_GIVEN = "not_given"
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
 
 
 def too_long(what: str, limit: int) -> str:
@@ -50,17 +46,6 @@ def too_long(what: str, limit: int) -> str:
 def without_maxlength(form: forms.Form) -> None:
     for field in form.fields.values():
         field.widget.attrs.pop("maxlength", None)
-        if isinstance(field.widget, forms.Textarea):
-            # crispy-forms-gds's character count appends to this attribute and fails when a
-            # field has no hint to have set it first.
-            field.widget.attrs.setdefault("aria-describedby", "")
-
-
-def no_helper_submit() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 # --- The staff list of responses ---------------------------------------------------------------------
@@ -81,42 +66,43 @@ class ResponseFilterForm(forms.Form):
         choices=[("", _("Anyone"))] + list(RespondentType.choices) + [(NOT_GIVEN, _("Not given"))],
         error_messages={"invalid_choice": _("Select a respondent type from the list")},
     )
-    # A browser's date picker sends 2025-03-27; a browser without one sends what was typed, so the
-    # UK way of writing a date is understood too.
-    submitted_from = forms.DateField(
+    # Day, month and year boxes, as GOV.UK asks, rather than the browser's date picker, which many
+    # people using assistive technology find hard.
+    submitted_from = DateInputField(
+        what=_("submitted from"),
         label=_("Submitted from"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Submitted from must be a real date")},
     )
-    submitted_to = forms.DateField(
+    submitted_to = DateInputField(
+        what=_("submitted to"),
         label=_("Submitted to"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Submitted to must be a real date")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = no_helper_submit()
-        column = "govuk-grid-column-one-quarter-from-desktop"
-        self.helper.layout = Layout(
+        # Two rows, so the date boxes sit side by side on a laptop screen.
+        column = "govuk-grid-column-one-third-from-desktop"
+        self.helper = gds_helper(
             Div(
                 Div(Field.select("channel"), css_class=column),
                 Div(Field.select("respondent_type"), css_class=column),
-                Div(Field.text("submitted_from"), css_class=column),
-                Div(Field.text("submitted_to"), css_class=column),
                 css_class="govuk-grid-row",
-            )
+            ),
+            Div(
+                Div(Field("submitted_from"), css_class=column),
+                Div(Field("submitted_to"), css_class=column),
+                css_class="govuk-grid-row",
+            ),
         )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
         if start and end and start > end:
-            self.add_error("submitted_to", _("Submitted to must be the same as or after submitted from"))
+            date_input_error(self, "submitted_to", _("Submitted to must be the same as or after submitted from"))
         return cleaned
 
     def selector_filters(self) -> dict:
@@ -145,7 +131,7 @@ def start_of_day(day: date) -> datetime:
 # --- Safeguarding ------------------------------------------------------------------------------------
 
 
-class SafeguardingConcernForm(forms.Form):
+class SafeguardingConcernForm(NulFreeFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("What is the concern?"),
         help_text=_(
@@ -164,7 +150,7 @@ class SafeguardingConcernForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            counted_textarea("reason", label_size=Size.MEDIUM, rows=6, max_characters=3000),
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=6, max_characters=3000),
             button=_("Raise the concern"),
         )
 
@@ -173,27 +159,6 @@ class SafeguardingConcernForm(forms.Form):
 
 
 # --- Recording a paper, telephone or event response --------------------------------------------------
-
-
-class ReceivedDateField(DateInputField):
-    """GOV.UK date input (day, month, year) with messages that name the field."""
-
-    def __init__(self, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)  # so a missing part is named
-        self.error_messages = {
-            **self.error_messages,
-            "required": _("Enter the date the response was received"),
-            "incomplete": _("The date received must include a day, month and year"),
-        }
-        for field, part in zip(self.fields, (_("day"), _("month"), _("year")), strict=True):
-            field.validators[0].message = _("The date received must be a real date")
-            field.error_messages["incomplete"] = format_lazy(_("The date received must include a {part}"), part=part)
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(_("The date received must be a real date"), code="invalid") from error
 
 
 def question_field(question: Question, *, number: int) -> forms.Field:
@@ -220,7 +185,7 @@ def question_field(question: Question, *, number: int) -> forms.Field:
 def question_layout(question: Question):
     name = question_field_name(question)
     if question.kind == QuestionKind.LONG_TEXT:
-        return counted_textarea(name, label_size=Size.SMALL, rows=5, max_characters=TEXT_LIMITS[question.kind])
+        return Field.textarea(name, label_size=Size.SMALL, rows=5, max_characters=TEXT_LIMITS[question.kind])
     if question.kind == QuestionKind.SHORT_TEXT:
         return Field.text(name, label_size=Size.SMALL)
     if question.is_multiple:
@@ -228,7 +193,7 @@ def question_layout(question: Question):
     return Field.radios(name, legend_size=Size.SMALL, small=True, inline=question.kind == QuestionKind.YES_NO)
 
 
-class RecordResponseForm(forms.Form):
+class RecordResponseForm(NulFreeFormMixin, forms.Form):
     """A response that came on paper, by telephone or at an event. Paper forms are often partly filled
     in, so only how it came and when are required; every question may be left blank."""
 
@@ -241,7 +206,12 @@ class RecordResponseForm(forms.Form):
             "invalid_choice": _("Select paper, telephone or event"),
         },
     )
-    received_on = ReceivedDateField(label=_("When was it received?"), help_text=_("For example, 27 3 2025"))
+    received_on = DateInputField(
+        what=_("received"),
+        error_messages={"required": _("Enter the date the response was received")},
+        label=_("When was it received?"),
+        help_text=_("For example, 27 3 2025"),
+    )
     respondent_type = forms.ChoiceField(
         label=_("Who responded?"),
         required=False,
@@ -280,20 +250,9 @@ class RecordResponseForm(forms.Form):
         )
 
     def clean_received_on(self):
-        received = self.cleaned_data["received_on"]
-        if received.year < 2000:
-            raise ValidationError(_("The year must include 4 numbers"), code="year")
-        today = timezone.localdate(self.moment)
-        if received > today:
-            raise ValidationError(_("The date received must be today or in the past"), code="future")
-        opened = timezone.localdate(self.consultation.opens_at)
-        if received < opened:
-            raise ValidationError(
-                _("The date received must be on or after %(date)s, when the consultation opened")
-                % {"date": date_format(opened, "j F Y")},
-                code="before_opening",
-            )
-        return received
+        # The service's own rule, asked here too so its message shows beside the date.
+        received_at_check(consultation=self.consultation, received_at=self.received_at(), moment=self.moment)
+        return self.cleaned_data["received_on"]
 
     def received_at(self) -> datetime:
         """Today's responses keep the time they were typed in; earlier ones are put at midday, UK time."""
@@ -309,7 +268,7 @@ class RecordResponseForm(forms.Form):
 # --- You said, we did --------------------------------------------------------------------------------
 
 
-class OutcomeItemForm(forms.Form):
+class OutcomeItemForm(NulFreeFormMixin, forms.Form):
     you_said = forms.CharField(
         label=_("What did people say?"),
         help_text=_("One point raised in the responses, in plain words. Do not name anyone."),
@@ -348,12 +307,12 @@ class OutcomeItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            counted_textarea("you_said", label_size=Size.SMALL, rows=4, max_characters=3000),
+            Field.textarea("you_said", label_size=Size.SMALL, rows=4, max_characters=3000),
             # Both explanations are shown rather than revealed by the answer: GOV.UK's conditional reveal
             # puts aria-expanded on radios, which ARIA does not allow (a known GOV.UK Frontend issue).
             Field.radios("changed", legend_size=Size.SMALL, inline=True),
-            counted_textarea("we_did", label_size=Size.SMALL, rows=4, max_characters=3000),
-            counted_textarea("why_not", label_size=Size.SMALL, rows=4, max_characters=3000),
+            Field.textarea("we_did", label_size=Size.SMALL, rows=4, max_characters=3000),
+            Field.textarea("why_not", label_size=Size.SMALL, rows=4, max_characters=3000),
             button=_("Add this point"),
         )
 
@@ -375,12 +334,12 @@ class OutcomeItemForm(forms.Form):
             consultation=consultation,
             you_said=data["you_said"],
             changed=data["changed"],
-            we_did=data["we_did"] if data["changed"] else "",
-            why_not="" if data["changed"] else data["why_not"],
+            we_did=data["we_did"],  # the service keeps only the explanation that matches "changed"
+            why_not=data["why_not"],
         )
 
 
-class OutcomesPublishForm(forms.Form):
+class OutcomesPublishForm(NulFreeFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Summary (optional)"),
         help_text=_("A few sentences on what happened after the consultation, shown above the points."),
@@ -394,7 +353,7 @@ class OutcomesPublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         without_maxlength(self)
         self.helper = gds_helper(
-            counted_textarea("summary", label_size=Size.SMALL, rows=4, max_characters=3000),
+            Field.textarea("summary", label_size=Size.SMALL, rows=4, max_characters=3000),
             button=_("Update the published page") if published else _("Publish \u201cYou said, we did\u201d"),
         )
 

@@ -7,128 +7,36 @@ are enforced again in services.consultation_save.
 
 import re
 from datetime import date, datetime, time
-from pathlib import Path
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Div, Field, Fieldset, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import counted_textarea, gds_helper
 from accounts.models import Team
+from common.forms import (
+    DateInputField,
+    GovCheckboxes,
+    GovRadios,
+    GovYesNo,
+    date_input_error,
+    gds_helper,
+    interpolate,
+)
+from common.text import NulFreeFormMixin
 
 from ..models import (
     AUDIENCE_FIELDS,
     Audience,
     Consultation,
+    ConsultationStatus,
     Question,
     QuestionKind,
     ServiceArea,
 )
-from ..services import SLUG_PATTERN
-
-YES_NO_CHOICES = [(True, _("Yes")), (False, _("No"))]
-
-# Messages built when a form class is defined are translated when shown, not when the module loads.
-interpolate = lazy(lambda template, values: str(template) % values, str)
-
-
-def yes_no(value) -> bool | None:
-    return {"True": True, "False": False, True: True, False: False}.get(value)
-
-
-class FirstOptionBoundField(forms.BoundField):
-    """Radios and checkboxes are drawn with ids id_<name>_1, id_<name>_2 ...; pointing the field's own
-    id at the first option makes the error summary link land on it, as the Design System asks."""
-
-    @property
-    def auto_id(self):
-        return f"id_{self.html_name}_1"
-
-
-class GovRadios(forms.TypedChoiceField):
-    bound_field_class = FirstOptionBoundField
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.RadioSelect)
-        super().__init__(**kwargs)
-
-
-class GovYesNo(GovRadios):
-    def __init__(self, **kwargs):
-        super().__init__(choices=YES_NO_CHOICES, coerce=yes_no, **kwargs)
-
-
-class GovCheckboxes(forms.MultipleChoiceField):
-    bound_field_class = FirstOptionBoundField
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(**kwargs)
-
-
-class GovDateField(DateInputField):
-    """The GOV.UK date input (day, month, year boxes) with messages that name the date asked for."""
-
-    def __init__(self, *, what: str, **kwargs):
-        # ``what`` completes "Enter the date ...", e.g. "the consultation opens".
-        super().__init__(**kwargs)
-        self.require_all_fields = False
-        self.error_messages["required"] = interpolate(_("Enter the date %(what)s"), {"what": what})
-        self.error_messages["incomplete"] = interpolate(_("Enter the date %(what)s"), {"what": what})
-        self.error_messages["invalid"] = interpolate(_("The date %(what)s must be a real date"), {"what": what})
-        parts = (_("day"), _("month"), _("year"))
-        for field, part in zip(self.fields, parts, strict=True):
-            field.required = True
-            field.error_messages["incomplete"] = interpolate(
-                _("The date %(what)s must include a %(part)s"), {"what": what, "part": part}
-            )
-            field.validators = [
-                RegexValidator(
-                    r"^\s*[0-9]+\s*$",
-                    interpolate(_("The date %(what)s must be a real date"), {"what": what}),
-                )
-            ]
-        self.fields[2].validators.append(
-            RegexValidator(r"^\s*[0-9]{4}\s*$", _("Enter the year as 4 numbers, for example 2025"))
-        )
-
-    def compress(self, data_list):
-        day, month, year = (str(value).strip() if value else "" for value in data_list)
-        if not (day and month and year):
-            return None
-        try:
-            value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if not 2000 <= value.year <= 2100:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
-
-    def clean(self, value):
-        if isinstance(value, date):
-            return value
-        for field in self.fields:
-            field.widget.errors = []
-        try:
-            return super().clean(value)
-        except ValidationError as error:
-            # An error about the whole date links from the error summary to the day box.
-            if not any(field.widget.errors for field in self.fields):
-                self.fields[0].widget.errors = list(error.messages)
-            raise
-
-
-def date_error(form: forms.Form, name: str, message: str) -> None:
-    """An error about a whole date found by the form (such as closing before opening), linked to the day box."""
-    form.add_error(name, message)
-    form.fields[name].fields[0].widget.errors = [*getattr(form.fields[name].fields[0].widget, "errors", []), message]
-
+from ..services import MAX_QUESTION_PAGE, SLUG_PATTERN, document_content_type, question_options_clean
 
 TIME_24_HOUR = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 TIME_12_HOUR = re.compile(r"^(?P<hour>0?[1-9]|1[0-2])(?:[:.](?P<minute>[0-5]\d))?\s*(?P<half>am|pm)$")
@@ -213,7 +121,7 @@ FIELD_ORDER = [
 ]
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(NulFreeFormMixin, forms.ModelForm):
     """Everything about a consultation but its questions and documents, on one page of fieldsets."""
 
     audiences = GovCheckboxes(
@@ -222,13 +130,13 @@ class ConsultationForm(forms.ModelForm):
         help_text=_("Select all that apply."),
         error_messages={"required": _("Select who the consultation is for")},
     )
-    opens_on = GovDateField(
+    opens_on = DateInputField(
         what=_("the consultation opens"), label=_("Date it opens"), help_text=_("For example, 27 3 2026")
     )
     opens_time = GovTimeField(
         what=_("the consultation opens"), label=_("Time it opens"), help_text=_("For example, 9:00 or 17:30")
     )
-    closes_on = GovDateField(
+    closes_on = DateInputField(
         what=_("the consultation closes"), label=_("Date it closes"), help_text=_("For example, 30 4 2026")
     )
     closes_time = GovTimeField(
@@ -240,7 +148,7 @@ class ConsultationForm(forms.ModelForm):
         label=_("Can people respond without giving their name?"),
         error_messages={"required": _("Select yes if people can respond without giving their name")},
     )
-    feedback_due = GovDateField(
+    feedback_due = DateInputField(
         what=_("children and young people will hear back"),
         label=_("Date children and young people will hear back"),
         help_text=_("Required when children and young people are an audience. For example, 15 9 2026"),
@@ -359,7 +267,7 @@ class ConsultationForm(forms.ModelForm):
             Fieldset(
                 Field.text("title"),
                 Field.text("slug", field_width=20),
-                counted_textarea("summary", rows=4, max_characters=1000),
+                Field.textarea("summary", rows=4, max_characters=1000),
                 Field.textarea("proposal", rows=10),
                 Field.textarea("decision_informed", rows=4),
                 legend=_("About the consultation"),
@@ -428,19 +336,21 @@ class ConsultationForm(forms.ModelForm):
         if closes_on and closes_time:
             consultation.closes_at = at(closes_on, closes_time)
             if consultation.opens_at and opens_on and opens_time and consultation.closes_at <= consultation.opens_at:
-                date_error(self, "closes_on", _("The closing date and time must be after it opens"))
+                date_input_error(self, "closes_on", _("The closing date and time must be after it opens"))
         if str(Audience.YOUNG_PEOPLE) in audiences:
             if not (cleaned.get("who_decides") or "").strip() and not self.has_error("who_decides"):
                 self.add_error("who_decides", _("Enter who will decide, as children and young people are an audience"))
             if not cleaned.get("feedback_due") and not self.has_error("feedback_due"):
-                date_error(
+                date_input_error(
                     self,
                     "feedback_due",
                     _("Enter the date children and young people will hear back, as they are an audience"),
                 )
         feedback_due = cleaned.get("feedback_due")
         if feedback_due and closes_on and feedback_due < closes_on:
-            date_error(self, "feedback_due", _("The date they will hear back must be on or after the closing date"))
+            date_input_error(
+                self, "feedback_due", _("The date they will hear back must be on or after the closing date")
+            )
         return cleaned
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -450,9 +360,9 @@ class ConsultationForm(forms.ModelForm):
             return
         for name, errors in error.error_dict.items():
             field = SERVICE_FIELDS.get(name, name)
-            if isinstance(self.fields.get(field), GovDateField):
+            if isinstance(self.fields.get(field), DateInputField):
                 for message in ValidationError(errors).messages:
-                    date_error(self, field, message)
+                    date_input_error(self, field, message)
             else:
                 self.add_error(field if field in self.fields else None, errors)
 
@@ -469,12 +379,12 @@ SERVICE_FIELDS = {
 
 # --- Questions ---------------------------------------------------------------------------------------------
 
-MAX_CHOICES = 20
-CHOICE_LENGTH = 200
-MAX_PAGE = 20
+
+# The kinds whose choices staff type in; agreement scales and yes or no have theirs set.
+CHOICES_TYPED = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(NulFreeFormMixin, forms.ModelForm):
     kind = GovRadios(
         label=_("Type of question"),
         choices=QuestionKind.choices,
@@ -490,7 +400,7 @@ class QuestionForm(forms.ModelForm):
     page = forms.IntegerField(
         label=_("Page"),
         min_value=1,
-        max_value=MAX_PAGE,
+        max_value=MAX_QUESTION_PAGE,
         help_text=_("Questions with the same page number are asked together, in order. From 1 to 20."),
         error_messages={
             "required": _("Enter the page number"),
@@ -529,7 +439,13 @@ class QuestionForm(forms.ModelForm):
             Field.radios("kind", legend_size=Size.SMALL),
             Field.text("text"),
             Field.text("help_text"),
-            Field.textarea("choices_text", rows=6),
+            # Shown only for the kinds that have choices to type (application.mjs); without
+            # JavaScript it is always shown, and its label says when it applies.
+            Div(
+                Field.textarea("choices_text", rows=6),
+                data_app_show_for_name="kind",
+                data_app_show_for_values=" ".join(CHOICES_TYPED),
+            ),
             Field.radios("required", legend_size=Size.SMALL, inline=True),
             Field.text("page", field_width=2),
             button=_("Save question"),
@@ -537,30 +453,12 @@ class QuestionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
-            choices = [line.strip() for line in (cleaned.get("choices_text") or "").splitlines() if line.strip()]
-            seen, duplicates = set(), []
-            for choice in choices:
-                if choice.casefold() in seen:
-                    duplicates.append(choice)
-                seen.add(choice.casefold())
-            too_long = [choice for choice in choices if len(choice) > CHOICE_LENGTH]
-            if len(choices) < 2:
-                self.add_error("choices_text", _("Enter at least 2 choices, each on its own line"))
-            elif len(choices) > MAX_CHOICES:
-                self.add_error("choices_text", _("Enter no more than 20 choices"))
-            elif too_long:
-                self.add_error("choices_text", _("Each choice must be 200 characters or fewer"))
-            elif duplicates:
-                self.add_error(
-                    "choices_text",
-                    _("Each choice must be different: “%(choice)s” is there twice") % {"choice": duplicates[0]},
-                )
-            else:
-                self.instance.options = choices
-        else:
-            self.instance.options = []  # ignored for text, agreement and yes or no questions
+        lines = (cleaned.get("choices_text") or "").splitlines()
+        try:
+            # The service's own rule, asked here too so its message shows with the form's others.
+            self.instance.options = question_options_clean(kind=cleaned.get("kind"), options=lines)
+        except ValidationError as error:
+            self.add_error("choices_text", error)
         return cleaned
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -574,34 +472,8 @@ class QuestionForm(forms.ModelForm):
 
 # --- Documents ---------------------------------------------------------------------------------------------
 
-MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
 
-# Extension -> (content type stored, how the file starts). Browsers' own content types are not trusted.
-DOCUMENT_TYPES = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "txt": ("text/plain", None),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
-WRONG_TYPE = _("The file must be a PDF, Word document (DOC or DOCX), OpenDocument text (ODT), plain text, PNG or JPEG")
-
-
-def looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut off at the end of the sample is still text.
-        return error.start >= len(head) - 3
-    return True
-
-
-class DocumentForm(forms.Form):
+class DocumentForm(NulFreeFormMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -631,33 +503,15 @@ class DocumentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_DOCUMENT_SIZE:
-            raise ValidationError(
-                _("The file must be smaller than 20 MB (this one is %(size)s)") % {"size": filesizeformat(upload.size)},
-                code="too_big",
-            )
-        extension = Path(upload.name).suffix.lower().lstrip(".")
-        if extension not in DOCUMENT_TYPES:
-            raise ValidationError(WRONG_TYPE, code="file_type")
-        content_type, signatures = DOCUMENT_TYPES[extension]
-        upload.seek(0)
-        head = upload.read(2048)
-        upload.seek(0)
-        matches = looks_like_text(head) if signatures is None else head.startswith(signatures)
-        if not matches:
-            raise ValidationError(
-                _("The file’s contents do not match its name: it does not look like a %(kind)s file")
-                % {"kind": extension.upper()},
-                code="file_type",
-            )
-        upload.content_type = content_type
+        # The service's own rule, asked here too so its message shows beside the field with the others.
+        upload.content_type = document_content_type(upload)
         return upload
 
 
 # --- Withdrawing and filtering ------------------------------------------------------------------------------
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(NulFreeFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why is the consultation being withdrawn?"),
         help_text=_("This is shown on the consultation’s page, so people who were going to respond know why."),
@@ -673,21 +527,16 @@ class WithdrawForm(forms.Form):
         self.helper.layout[-1] = Submit("submit", _("Withdraw consultation"), css_class="govuk-button--warning")
 
 
-STATUS_CHOICES = [
-    ("", _("Any status")),
-    ("draft", _("Draft")),
-    ("upcoming", _("Upcoming")),
-    ("open", _("Open")),
-    ("closed", _("Closed")),
-    ("withdrawn", _("Withdrawn")),
-]
+STATUS_CHOICES = [("", _("Any status")), *ConsultationStatus.choices]
 
 
 class ConsultationFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.TypedChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, coerce=ConsultationStatus, empty_value=None, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,8 @@ import factory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import TeamFactory
+from accounts.roles import Role
+from accounts.tests.factories import TeamFactory, UserFactory
 from consultations.models import (
     Answer,
     Channel,
@@ -17,6 +18,7 @@ from consultations.models import (
     Selection,
     ServiceArea,
 )
+from consultations.views.public import draft_session_key
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -171,3 +173,45 @@ def bulk_answers(responses, *, choice_question=None, text_question=None, multipl
         if multiple_question and answer.question_id == multiple_question.pk:
             selections += [Selection(answer=answer, value=value) for value in multiple_question.choices[:2]]
     Selection.objects.bulk_create(selections)
+
+
+def editor():
+    """A manager, who may change any consultation: for tests of rules other than who may."""
+    return UserFactory(role=Role.MANAGER)
+
+
+def two_page_consultation():
+    """A required short answer on page 1 and an optional long one on page 2."""
+    consultation = ConsultationFactory(title="Booking short breaks")
+    QuestionFactory(
+        consultation=consultation,
+        page=1,
+        kind=QuestionKind.SHORT_TEXT,
+        text="What works well about short breaks now?",
+        required=True,
+    )
+    QuestionFactory(
+        consultation=consultation, page=2, kind=QuestionKind.LONG_TEXT, text="What would make booking easier?"
+    )
+    return consultation
+
+
+def url(name: str, consultation, **kwargs) -> str:
+    """The address of one of a consultation's public pages, by its URL name."""
+    return reverse(f"consultations:{name}", kwargs={"slug": consultation.slug, **kwargs})
+
+
+def page_url(consultation, page: int) -> str:
+    return url("respond-page", consultation, page=page)
+
+
+def start(client, consultation):
+    """Start a response through the client, as the "Start now" button does."""
+    response = client.post(url("respond", consultation))
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+def draft_of(client, consultation) -> Response:
+    """The draft this client's session is filling in."""
+    return Response.objects.get(pk=client.session[draft_session_key(consultation)])

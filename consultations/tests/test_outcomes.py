@@ -1,7 +1,7 @@
 """\"You said, we did\": staff add, remove and publish points; the public pages; the e-mail to those who
 asked to hear back, once."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -18,6 +18,7 @@ from consultations.tests.factories import (
     OutcomeItemFactory,
     RespondentContactFactory,
     ResponseFactory,
+    editor,
 )
 from consultations.tests.factories import consultation_staff_url as url
 from notifications.models import Message
@@ -26,20 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
 def closed(team):
     return ConsultationFactory(closed=True, team=team, title="Short breaks review", slug="short-breaks-review")
 
 
 @pytest.fixture
-def signed_in(client, settings, make_user, team):
-    settings.REQUIRE_STAFF_2FA = False
-    client.force_login(make_user(Role.STAFF, teams=[team]))
-    return client
+def signed_in(staff_client, make_user, team):
+    return staff_client(make_user(Role.STAFF, teams=[team]))
 
 
 # --- Staff: adding and removing points ----------------------------------------------------------------
@@ -240,23 +234,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, closed):
 def test_a_point_changed_to_no_change_forgets_what_was_done():
     item = OutcomeItemFactory()
     item.changed, item.why_not = False, "Not possible"
-    services.outcome_item_save(item=item)
+    services.outcome_item_save(user=editor(), item=item)
     item.refresh_from_db()
     assert item.we_did == "" and item.why_not == "Not possible"
 
 
 def test_a_point_without_its_explanation_is_refused_by_the_service():
     with pytest.raises(ValidationError):
-        services.outcome_item_save(item=OutcomeItem(consultation=ConsultationFactory(closed=True), you_said="x"))
+        services.outcome_item_save(
+            user=editor(), item=OutcomeItem(consultation=ConsultationFactory(closed=True), you_said="x")
+        )
 
 
 def test_publishing_twice_at_the_service_sends_nothing_more(django_capture_on_commit_callbacks):
     item = OutcomeItemFactory()
     RespondentContactFactory(response=ResponseFactory(consultation=item.consultation))
     with django_capture_on_commit_callbacks(execute=True):
-        services.outcomes_publish(consultation=item.consultation, summary="", moment=timezone.now())
+        services.outcomes_publish(user=editor(), consultation=item.consultation, summary="", moment=timezone.now())
         Consultation.objects.filter(pk=item.consultation.pk).update(outcomes_published_at=None)  # as if never sent
-        services.outcomes_publish(consultation=item.consultation, summary="", moment=timezone.now())
+        services.outcomes_publish(user=editor(), consultation=item.consultation, summary="", moment=timezone.now())
     assert Message.objects.filter(template="consultations/outcomes_published").count() == 1
     assert len(mail.outbox) == 1
 
@@ -343,9 +339,26 @@ def test_small_numbers_of_respondents_are_not_shown(client):
     assert "Fewer than 5 people answered." in html and "3 people" not in html
 
 
-def test_an_unpublished_outcome_page_is_not_found(client):
-    item = OutcomeItemFactory()
-    assert client.get(reverse("consultations:outcomes", kwargs={"slug": item.consultation.slug})).status_code == 404
+def test_an_unpublished_outcome_page_says_when_to_expect_it_and_links_to_the_consultation(client):
+    consultation = ConsultationFactory(closed=True, feedback_due=date(2027, 3, 14))
+    OutcomeItemFactory(consultation=consultation, you_said="A point not yet public")
+    page = client.get(reverse("consultations:outcomes", kwargs={"slug": consultation.slug}))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "is not published yet" in html and "We expect to publish it by 14 March 2027." in html
+    assert f'href="{consultation.get_absolute_url()}"' in html
+    assert "A point not yet public" not in html
+
+
+def test_an_open_consultations_outcome_page_says_it_comes_after_closing(client):
+    consultation = ConsultationFactory()
+    html = client.get(reverse("consultations:outcomes", kwargs={"slug": consultation.slug})).content.decode()
+    assert "The consultation closes at" in html and "We expect to publish" not in html
+
+
+def test_outcomes_of_a_draft_withdrawn_or_unknown_consultation_are_not_found(client):
+    for consultation in (ConsultationFactory(draft=True), ConsultationFactory(withdrawn=True)):
+        assert client.get(reverse("consultations:outcomes", kwargs={"slug": consultation.slug})).status_code == 404
     assert client.get(reverse("consultations:outcomes", kwargs={"slug": "no-such-thing"})).status_code == 404
 
 

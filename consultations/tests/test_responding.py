@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Answer, QuestionKind, RespondentContact, Response, Selection
-from consultations.tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory
+from consultations.tests.factories import (
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    draft_of,
+    page_url,
+    start,
+    url,
+)
 from consultations.views.public import REFERENCES_SESSION_KEY, draft_session_key
 
 pytestmark = pytest.mark.django_db
@@ -63,24 +71,6 @@ def questions(consultation):
 
 def field(question) -> str:
     return f"question_{question.pk}"
-
-
-def url(name: str, consultation, **kwargs) -> str:
-    return reverse(f"consultations:{name}", kwargs={"slug": consultation.slug, **kwargs})
-
-
-def page_url(consultation, page: int) -> str:
-    return url("respond-page", consultation, page=page)
-
-
-def start(client, consultation):
-    response = client.post(url("respond", consultation))
-    assert response.status_code == 302, response.content.decode()[:500]
-    return response
-
-
-def draft_of(client, consultation) -> Response:
-    return Response.objects.get(pk=client.session[draft_session_key(consultation)])
 
 
 def answer_everything(client, consultation):
@@ -145,7 +135,7 @@ def test_a_parent_carer_answers_every_kind_of_question_checks_and_sends(
     for text in ("The staff are kind", "Booking takes<br>three phone calls.", "Weekends", "Holidays", "After school"):
         assert text in check
     assert "Strongly agree" in check and "jo@example.com" in check and "Parent carer" in check
-    assert check.index("<li>Holidays</li>") < check.index("<li>After school</li>")  # in the order offered
+    assert check.index(">Holidays</li>") < check.index(">After school</li>")  # in the order offered
     assert error_summary(check) == []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -286,12 +276,14 @@ def test_a_required_text_answer_left_empty(client, consultation):
     assert "govuk-form-group--error" in page
 
 
-def test_a_short_answer_over_500_characters(client, consultation):
+def test_a_short_answer_over_500_characters_is_refused_naming_its_question(client, consultation):
     start(client, consultation)
     typed = "a" * 501
     response = client.post(page_url(consultation, 1), {field(questions(consultation)["short_text"]): typed})
     page = response.content.decode()
-    assert error_summary(page) == ["Your answer must be 500 characters or fewer"]
+    assert error_summary(page) == [
+        "Your answer to ‘What works well about short breaks now?’ must be 500 characters or fewer"
+    ]
     assert f'value="{typed}"' in page
     assert not Answer.objects.exists()
 
@@ -301,8 +293,64 @@ def test_a_long_answer_over_10000_characters(client, consultation):
     typed = "b" * 10001
     response = client.post(page_url(consultation, 2), {field(questions(consultation)["long_text"]): typed})
     page = response.content.decode()
-    assert error_summary(page) == ["Your answer must be 10,000 characters or fewer"]
+    assert error_summary(page) == [
+        "Your answer to ‘Tell us anything else about booking’ must be 10,000 characters or fewer"
+    ]
     assert f">\n{typed}</textarea>" in page
+
+
+def test_a_nul_character_gets_a_plain_message_and_is_not_echoed_back(client, consultation):
+    start(client, consultation)
+    response = client.post(page_url(consultation, 1), {field(questions(consultation)["short_text"]): "Kind\x00 staff"})
+    page = response.content.decode()
+    assert error_summary(page) == ["We removed a character that cannot be saved. Check your answer and send it again."]
+    assert "\x00" not in page and "Null characters" not in page
+    assert 'value="Kind staff"' in page
+    assert not Answer.objects.exists()
+
+
+def test_check_your_answers_shows_each_answer_in_its_own_direction(client, consultation):
+    answer_everything(client, consultation)
+    client.post(
+        page_url(consultation, 1), {field(questions(consultation)["short_text"]): "\u0645\u0631\u062d\u0628\u0627"}
+    )
+    page = client.get(url("respond-check", consultation)).content.decode()
+    assert 'dir="auto">\u0645\u0631\u062d\u0628\u0627</p>' in page
+
+
+def test_the_email_address_is_revealed_under_the_contact_choices_not_marked_optional(client, consultation):
+    answer_everything(client, consultation)
+    page = client.get(url("respond-about-you", consultation)).content.decode()
+    reveal = re.search(
+        r'<div class="govuk-checkboxes__conditional[^"]*" id="contact-email">.*?</div> </div>', page, re.S
+    )
+    assert reveal and 'id="id_email"' in reveal.group(0)
+    assert "govuk-checkboxes__conditional--hidden" in reveal.group(0)  # until a choice is ticked
+    assert "Email address (optional)" not in page
+    assert "aria-controls" not in page  # set by the script, so nothing points at a reveal without it
+
+
+def test_where_an_address_is_required_it_is_asked_for_plainly_without_a_reveal(client):
+    consultation = ConsultationFactory(anonymous_allowed=False)
+    start(client, consultation)
+    page = client.get(url("respond-about-you", consultation)).content.decode()
+    assert 'id="id_email"' in page and "contact-email" not in page
+
+
+def test_check_your_answers_has_a_back_link_to_about_you(client, consultation):
+    answer_everything(client, consultation)
+    page = client.get(url("respond-check", consultation)).content.decode()
+    assert f'<a href="{url("respond-about-you", consultation)}" class="govuk-back-link">Back</a>' in page
+
+
+@pytest.mark.parametrize(("choice", "shown"), [(None, "Not given"), ("no", "No"), ("yes", "Yes")])
+def test_check_your_answers_says_not_given_for_quoting_left_unanswered(client, consultation, choice, shown):
+    answer_everything(client, consultation)
+    client.post(url("respond-about-you", consultation), {"consent_to_quote": choice} if choice else {})
+    page = client.get(url("respond-check", consultation)).content.decode()
+    row = re.search(r"We can quote you, without your name</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", row).strip() == shown
+    assert draft_of(client, consultation).consent_to_quote == {"yes": True, "no": False}.get(choice)
 
 
 def test_choices_left_empty_on_a_page_of_several_questions_name_the_question(client, consultation):
@@ -487,9 +535,10 @@ def test_a_signed_in_participant_gets_their_own_draft_back_on_another_device(con
     assert Response.objects.get().user == participant
 
 
-def test_without_a_draft_a_question_page_goes_to_the_start(client, consultation):
+def test_without_a_draft_a_question_page_goes_to_the_start_which_says_why(client, consultation):
     response = client.get(page_url(consultation, 1))
-    assert response.status_code == 302 and response["Location"] == url("respond", consultation)
+    assert response.status_code == 302 and response["Location"] == url("respond", consultation) + "?lost=1"
+    assert "We could not find your response on this device" in client.get(response["Location"]).content.decode()
 
 
 # --- A consultation that is not open ------------------------------------------------------------------------

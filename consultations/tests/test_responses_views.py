@@ -6,11 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory
+from consultations import selectors
 from consultations.models import (
     Channel,
     QuestionKind,
@@ -35,11 +39,6 @@ pytestmark = pytest.mark.django_db
 
 
 url = consultation_staff_url
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="SEND team", slug="send-team")
 
 
 @pytest.fixture
@@ -72,18 +71,6 @@ def response(consultation, questions):
     answer_choices(response=response, question=questions["multiple"], values=["Weekends", "After school"])
     RespondentContactFactory(response=response, email="parent@example.com", wants_outcome=True)
     return response
-
-
-@pytest.fixture
-def staff_client(client, settings):
-    """Signs a user in as someone of the given role (and teams), with no second factor required."""
-    settings.REQUIRE_STAFF_2FA = False
-
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 ROLES = ["anonymous", "participant", "own_team", "other_team", "manager", "administrator"]
@@ -121,6 +108,8 @@ EDIT = READ | {"other_team": 403}
         ("staff-response", True, READ),
         # A safeguarding concern is never blocked by team boundaries.
         ("staff-safeguarding", True, READ),
+        # Contact details: only those who act on the response, never the whole staff.
+        ("staff-response-contact", True, EDIT),
         ("staff-record-response", False, EDIT),
         ("staff-outcomes", False, EDIT),
     ],
@@ -190,7 +179,6 @@ def test_the_list_shows_submitted_responses_newest_first_with_their_details(
     ResponseFactory(consultation=consultation, draft=True)  # someone still answering: not listed
     ResponseFactory()  # another consultation's response: not listed
     SafeguardingFlag.objects.create(response=older, raised_by=staff_member, reason="Worrying")
-    Response.objects.filter(pk=older.pk).update(safeguarding_flagged_at=timezone.now())
 
     page = staff_client(staff_member).get(url("staff-responses", consultation))
 
@@ -224,10 +212,14 @@ def test_the_list_can_be_filtered(staff_client, staff_member, consultation, quer
         "old": ResponseFactory(consultation=consultation, submitted_at=now - timedelta(days=5)),
     }
     days = {"DAYS_AGO_3": 3, "DAYS_AGO_10": 10}
-    query = {
-        key: (timezone.localdate() - timedelta(days=days[value])).isoformat() if value in days else value
-        for key, value in query.items()
-    }
+    boxes = {}
+    for key, value in query.items():
+        if value in days:
+            day = timezone.localdate() - timedelta(days=days[value])
+            boxes |= {f"{key}_0": day.day, f"{key}_1": day.month, f"{key}_2": day.year}
+        else:
+            boxes[key] = value
+    query = boxes
     page = staff_client(staff_member).get(url("staff-responses", consultation), query)
     assert page.status_code == 200
     assert list(page.context["responses"]) == [made[name] for name in expected]
@@ -235,22 +227,41 @@ def test_the_list_can_be_filtered(staff_client, staff_member, consultation, quer
         assert "No responses match these filters." in page.content.decode()
 
 
-def test_a_date_in_uk_format_is_understood(staff_client, staff_member, consultation):
+def test_dates_are_asked_for_in_day_month_and_year_boxes(staff_client, staff_member, consultation):
     ResponseFactory(consultation=consultation)
     today = timezone.localdate()
     page = staff_client(staff_member).get(
-        url("staff-responses", consultation), {"submitted_from": f"{today.day}/{today.month}/{today.year}"}
+        url("staff-responses", consultation),
+        {"submitted_from_0": today.day, "submitted_from_1": today.month, "submitted_from_2": today.year},
     )
     assert len(page.context["responses"]) == 1
+    html = page.content.decode()
+    assert 'name="submitted_from_0"' in html and 'name="submitted_to_2"' in html
+    assert 'type="date"' not in html
 
 
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"submitted_from": "31/02/2025"}, "submitted_from", "Submitted from must be a real date"),
-        ({"submitted_to": "yesterday"}, "submitted_to", "Submitted to must be a real date"),
         (
-            {"submitted_from": "2025-03-10", "submitted_to": "2025-03-01"},
+            {"submitted_from_0": "31", "submitted_from_1": "2", "submitted_from_2": "2025"},
+            "submitted_from",
+            "Submitted from must be a real date",
+        ),
+        (
+            {"submitted_to_0": "yesterday", "submitted_to_1": "3", "submitted_to_2": "2025"},
+            "submitted_to",
+            "Submitted to must be a real date",
+        ),
+        (
+            {
+                "submitted_from_0": "10",
+                "submitted_from_1": "3",
+                "submitted_from_2": "2025",
+                "submitted_to_0": "1",
+                "submitted_to_1": "3",
+                "submitted_to_2": "2025",
+            },
             "submitted_to",
             "Submitted to must be the same as or after submitted from",
         ),
@@ -291,9 +302,9 @@ def test_the_list_makes_the_same_queries_for_10_or_1000_responses(
 ):
     bulk_responses(consultation, count)
     client = staff_client(staff_member)
-    # session, user, user's roles, user permissions, group permissions, consultation, user's teams
+    # session, user, user's roles, permissions (its own and its roles'), consultation, user's teams
     # (edit permission), count of responses, the page of responses
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(url("staff-responses", consultation))
     assert len(page.context["responses"]) == min(count, 50)
 
@@ -311,11 +322,25 @@ def test_a_response_is_shown_in_full_in_question_order(
     order = [html.index(text) for text in ("When?", "What else?", "Which ones?", "Agree?", "Your area?")]
     assert order == sorted(order)
     assert "Holidays" in html and "Booking takes too many phone calls." in html
-    assert "<li>Weekends</li>" in html and "<li>After school</li>" in html
+    assert '<li dir="auto">Weekends</li>' in html and '<li dir="auto">After school</li>' in html
     assert html.count("Not answered") == 2  # the scale and the short text question
     assert "Parent carer" in html
     assert "Yes, to hear what happens next" in html
-    assert "parent@example.com" in html  # the owning team may contact them
+    # The owning team may look the address up, on a page of its own; no page of answers shows it.
+    assert "parent@example.com" not in html
+    assert url("staff-response-contact", consultation, response_pk=response.pk) in html
+
+
+def test_answers_are_shown_in_their_own_direction_without_invisible_reordering(
+    staff_client, manager, consultation, questions
+):
+    response = ResponseFactory(consultation=consultation)
+    AnswerFactory(response=response, question=questions["text"], text="\u0645\u0631\u062d\u0628\u0627 pay\u202eyap")
+    html = staff_client(manager).get(url("staff-response", consultation, response_pk=response.pk)).content.decode()
+    assert 'dir="auto">\u0645\u0631\u062d\u0628\u0627 payyap</p>' in html
+    assert "\u202e" not in html
+    summary = staff_client(manager).get(url("staff-summary", consultation)).content.decode()
+    assert 'dir="auto">\u0645\u0631\u062d\u0628\u0627 payyap</li>' in summary
 
 
 def test_staff_of_another_team_do_not_see_contact_details(staff_client, staff_member, consultation, response):
@@ -326,9 +351,12 @@ def test_staff_of_another_team_do_not_see_contact_details(staff_client, staff_me
     assert "Only the consultation's team and managers can see contact details." in html
 
 
-def test_managers_see_contact_details(staff_client, manager, consultation, response):
-    page = staff_client(manager).get(url("staff-response", consultation, response_pk=response.pk))
-    assert "parent@example.com" in page.content.decode()
+def test_managers_are_offered_contact_details_but_not_shown_them_with_the_answers(
+    staff_client, manager, consultation, response
+):
+    html = staff_client(manager).get(url("staff-response", consultation, response_pk=response.pk)).content.decode()
+    assert "parent@example.com" not in html
+    assert url("staff-response-contact", consultation, response_pk=response.pk) in html
 
 
 def test_a_response_of_another_consultation_or_a_draft_is_not_found(staff_client, manager, consultation, response):
@@ -345,17 +373,17 @@ def test_a_recorded_response_says_who_typed_it_in(staff_client, manager, consult
     recorded = ResponseFactory(consultation=consultation, channel=Channel.EVENT, recorded_by=manager)
     page = staff_client(manager).get(url("staff-response", consultation, response_pk=recorded.pk))
     html = page.content.decode()
-    assert "Event" in html and f"Recorded by {manager.full_name}" in html
+    assert "Event" in html and f"Recorded by {escape(manager.full_name)}" in html
 
 
 def test_the_response_page_has_a_flat_query_budget(
     staff_client, staff_member, consultation, questions, response, django_assert_max_num_queries
 ):
     client = staff_client(staff_member)
-    # session, user, roles, user permissions, group permissions, consultation, user's teams, response
+    # session, user, roles, permissions (its own and its roles'), consultation, user's teams, response
     # (with contact and recorded by), answers (with questions), selections, safeguarding flags (with
     # who raised them), questions
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         client.get(url("staff-response", consultation, response_pk=response.pk))
 
 
@@ -379,8 +407,7 @@ def test_raising_a_concern_logs_it_and_emails_the_designated_officer(
     assert result.status_code == 302 and result.url == detail
     flag = SafeguardingFlag.objects.get(response=response)
     assert flag.raised_by == staff_member and flag.reason == "The answer says the child is not safe at home."
-    response.refresh_from_db()
-    assert response.safeguarding_flagged_at is not None
+    assert Response.objects.with_safeguarding_flag().get(pk=response.pk).safeguarding_flagged
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["dso@council.example"]
@@ -390,18 +417,39 @@ def test_raising_a_concern_logs_it_and_emails_the_designated_officer(
     assert detail in email.body
     page = client.get(detail).content.decode()
     assert "The concern is logged" in page
-    assert "The answer says the child is not safe at home." in page and staff_member.full_name in page
+    assert "The answer says the child is not safe at home." in page and escape(staff_member.full_name) in page
 
 
-def test_a_second_concern_is_logged_and_emailed_too(
+def test_a_second_concern_is_recorded_against_the_first_and_not_emailed_again(
     staff_client, staff_member, manager, consultation, response, django_capture_on_commit_callbacks
 ):
+    raise_url = url("staff-safeguarding", consultation, response_pk=response.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client(staff_member).post(
-            url("staff-safeguarding", consultation, response_pk=response.pk), {"reason": "A"}
-        )
-        staff_client(manager).post(url("staff-safeguarding", consultation, response_pk=response.pk), {"reason": "B"})
-    assert SafeguardingFlag.objects.filter(response=response).count() == 2
+        staff_client(staff_member).post(raise_url, {"reason": "A"})
+        manager_client = staff_client(manager)
+        assert "it is not emailed again" in manager_client.get(raise_url).content.decode()
+        second = manager_client.post(raise_url, {"reason": "B"}, follow=True)
+        for _repeat in range(20):
+            manager_client.post(raise_url, {"reason": "Again"})
+    first = SafeguardingFlag.objects.get(response=response, first__isnull=True)
+    assert first.reason == "A"
+    assert set(first.later_concerns.values_list("reason", flat=True)) == {"B", "Again"}
+    assert first.later_concerns.count() == 21
+    assert len(mail.outbox) == 1  # the officer is e-mailed about the first concern only
+    page = second.content.decode()
+    assert "logged with the earlier one" in page
+    assert "Added to the first concern, not emailed again" in page and ">B<" in page
+
+
+def test_concerns_on_different_responses_each_email_the_officer(
+    staff_client, staff_member, consultation, response, django_capture_on_commit_callbacks
+):
+    other = ResponseFactory(consultation=consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        for each in (response, other):
+            staff_client(staff_member).post(
+                url("staff-safeguarding", consultation, response_pk=each.pk), {"reason": "A"}
+            )
     assert len(mail.outbox) == 2
 
 
@@ -472,15 +520,26 @@ def test_the_summary_makes_the_same_queries_for_10_or_1000_responses(
         multiple_question=questions["multiple"],
     )
     client = staff_client(staff_member)
-    # session, user, roles, user permissions, group permissions, consultation, user's teams, questions,
+    # session, user, roles, permissions (its own and its roles'), consultation, user's teams, questions,
     # answers counted per question, selections counted per choice, latest answers of each of the two
     # text questions, count of submitted responses
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         page = client.get(url("staff-summary", consultation))
     summary = page.context["summaries"][0]
     assert summary.answered == count
     assert sum(choice.count for choice in summary.choices) == count
     assert len(page.context["summaries"][1].texts) == min(count, 20)
+
+
+def test_the_summary_counts_every_choice_in_one_grouped_query_with_no_subquery(
+    staff_client, staff_member, consultation, questions
+):
+    client = staff_client(staff_member)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url("staff-summary", consultation))
+    counting = [query["sql"] for query in queries if 'FROM "consultations_selection"' in query["sql"]]
+    assert len(counting) == 1 and "GROUP BY" in counting[0]
+    assert counting[0].count("SELECT") == 1  # selections joined once to their answers and responses
 
 
 # --- Recording paper, telephone and event responses -----------------------------------------------------
@@ -565,7 +624,7 @@ def test_a_response_received_today_keeps_the_time_it_was_typed(staff_client, man
         ({"received_on_0": ""}, "received_on", "The date received must include a day"),
         ({"received_on_2": ""}, "received_on", "The date received must include a year"),
         ({"received_on_0": "x"}, "received_on", "The date received must be a real date"),
-        ({"received_on_2": "25"}, "received_on", "The year must include 4 numbers"),
+        ({"received_on_2": "25"}, "received_on", "Enter the year as 4 numbers"),
         ({"received_on_2": str(timezone.localdate().year + 1)}, "received_on", "today or in the past"),
         ({"received_on_2": "2001"}, "received_on", "when the consultation opened"),
         ({"respondent_type": "alien"}, "respondent_type", "Select who responded, or not known"),
@@ -617,3 +676,12 @@ def test_a_draft_consultation_cannot_take_recorded_responses(staff_client, manag
     assert page.status_code == 200
     assert "The consultation is not published." in page.content.decode()
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [({"channel": "paper"}, "response_channel_idx"), ({"respondent_type": "parent_carer"}, "response_respondent_idx")],
+)
+def test_the_list_filtered_by_channel_or_respondent_reads_through_an_index(consultation, filters, index):
+    bulk_responses(consultation, 50)
+    assert index in selectors.responses_filtered(consultation=consultation, **filters).explain()

@@ -18,6 +18,7 @@ from consultations.tests.factories import (
     QuestionFactory,
     RespondentContactFactory,
     ResponseFactory,
+    editor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,11 +83,13 @@ def test_a_choice_that_was_not_offered_is_refused(consultation):
     assert codes(excinfo) == "invalid_choice"
 
 
-def test_a_question_from_another_consultation_is_refused(consultation):
+@pytest.mark.parametrize("handed_in", [False, True], ids=["looked-up", "handed-in-by-the-page"])
+def test_a_question_from_another_consultation_is_refused(consultation, handed_in):
     other = QuestionFactory()
     draft = services.response_start(consultation=consultation, user=None, moment=timezone.now())
+    page = {"questions": [other]} if handed_in else {}
     with pytest.raises(ValidationError) as excinfo:
-        services.answers_save(response=draft, answers={other.pk: "x"}, moment=timezone.now())
+        services.answers_save(response=draft, answers={other.pk: "x"}, moment=timezone.now(), **page)
     assert codes(excinfo) == "wrong_question"
     assert not Answer.objects.exists()
 
@@ -145,6 +148,7 @@ def test_a_receipt_is_emailed_only_when_asked_for(consultation, django_capture_o
             email="jo@example.com",
             wants_receipt=wants_receipt,
             wants_outcome=not wants_receipt,
+            moment=timezone.now(),
         )
         with django_capture_on_commit_callbacks(execute=True):
             submitted = services.response_submit(draft=draft, moment=timezone.now())
@@ -162,6 +166,7 @@ def test_about_you_without_contact_wishes_keeps_no_email(consultation):
         email="jo@example.com",
         wants_receipt=False,
         wants_outcome=False,
+        moment=timezone.now(),
     )
     assert not hasattr(Response.objects.get(pk=draft.pk), "contact") or not Response.objects.get(pk=draft.pk).contact
 
@@ -196,10 +201,10 @@ def test_questions_are_locked_once_anyone_has_started(consultation):
     question = questions(consultation)[0]
     question.text = "Changed"
     with pytest.raises(ValidationError) as excinfo:
-        services.question_save(question=question)
+        services.question_save(user=editor(), question=question)
     assert codes(excinfo) == "questions_locked"
     with pytest.raises(ValidationError):
-        services.question_delete(question=question)
+        services.question_delete(user=editor(), question=question)
 
 
 def test_choice_questions_need_two_choices():
@@ -207,15 +212,15 @@ def test_choice_questions_need_two_choices():
         consultation=ConsultationFactory(draft=True), kind=QuestionKind.SINGLE_CHOICE, options=["Only one"]
     )
     with pytest.raises(ValidationError):
-        services.question_save(question=question)
+        services.question_save(user=editor(), question=question)
 
 
 def test_moving_a_question_swaps_it_with_its_neighbour():
     consultation = ConsultationFactory(draft=True)
     first, second, third = (QuestionFactory(consultation=consultation, position=n) for n in range(3))
-    services.question_move(question=third, direction=-1)
+    services.question_move(user=editor(), question=third, direction=-1)
     assert list(consultation.questions.all()) == [first, third, second]
-    services.question_move(question=first, direction=-1)  # already first: nothing happens
+    services.question_move(user=editor(), question=first, direction=-1)  # already first: nothing happens
     assert list(consultation.questions.all()) == [first, third, second]
 
 
@@ -231,7 +236,7 @@ def test_publishing_is_refused_with_a_reason(overrides, code):
     if code != "no_questions":
         QuestionFactory(consultation=consultation)
     with pytest.raises(ValidationError) as excinfo:
-        services.consultation_publish(consultation=consultation, moment=timezone.now())
+        services.consultation_publish(user=editor(), consultation=consultation, moment=timezone.now())
     assert codes(excinfo) == code
 
 
@@ -239,17 +244,19 @@ def test_a_consultation_for_young_people_says_who_decides_before_publishing():
     consultation = ConsultationFactory(draft=True, for_young_people=True)
     QuestionFactory(consultation=consultation)
     with pytest.raises(ValidationError) as excinfo:
-        services.consultation_publish(consultation=consultation, moment=timezone.now())
+        services.consultation_publish(user=editor(), consultation=consultation, moment=timezone.now())
     assert codes(excinfo) == "lundy"
     consultation.who_decides, consultation.feedback_due = "The board", timezone.now().date() + timedelta(days=60)
     consultation.save()
-    assert services.consultation_publish(consultation=consultation, moment=timezone.now()).published_at
+    assert services.consultation_publish(user=editor(), consultation=consultation, moment=timezone.now()).published_at
 
 
 def test_withdrawing_needs_a_reason_and_stops_responses(consultation):
     with pytest.raises(ValidationError):
-        services.consultation_withdraw(consultation=consultation, reason="  ", moment=timezone.now())
-    services.consultation_withdraw(consultation=consultation, reason="Merged with another", moment=timezone.now())
+        services.consultation_withdraw(user=editor(), consultation=consultation, reason="  ", moment=timezone.now())
+    services.consultation_withdraw(
+        user=editor(), consultation=consultation, reason="Merged with another", moment=timezone.now()
+    )
     consultation.refresh_from_db()
     assert consultation.status == "withdrawn"
     with pytest.raises(ValidationError):
@@ -259,7 +266,8 @@ def test_withdrawing_needs_a_reason_and_stops_responses(consultation):
 # --- Staff recording, safeguarding, outcomes ------------------------------------------------------------------
 
 
-def test_staff_record_a_paper_response_with_its_channel(consultation, staff_member):
+def test_staff_record_a_paper_response_with_its_channel(consultation, make_user):
+    staff_member = make_user(Role.STAFF, teams=[consultation.team])
     scale, multiple, _text = questions(consultation)
     response = services.response_record(
         consultation=consultation,
@@ -269,6 +277,7 @@ def test_staff_record_a_paper_response_with_its_channel(consultation, staff_memb
         consent_to_quote=False,
         received_at=timezone.now(),
         recorded_by=staff_member,
+        moment=timezone.now(),
     )
     assert response.is_submitted and response.channel == "paper" and response.recorded_by == staff_member
     with pytest.raises(ValidationError):
@@ -280,6 +289,7 @@ def test_staff_record_a_paper_response_with_its_channel(consultation, staff_memb
             consent_to_quote=False,
             received_at=timezone.now(),
             recorded_by=staff_member,
+            moment=timezone.now(),
         )
 
 
@@ -296,8 +306,7 @@ def test_a_safeguarding_concern_is_logged_and_the_designated_officer_emailed(
             moment=timezone.now(),
         )
     assert SafeguardingFlag.objects.filter(response=response).count() == 1
-    response.refresh_from_db()
-    assert response.safeguarding_flagged_at
+    assert Response.objects.with_safeguarding_flag().get(pk=response.pk).safeguarding_flagged
     assert mail.outbox[-1].to == ["dso@example.gov.uk"]
 
 
@@ -307,15 +316,17 @@ def test_you_said_we_did_is_published_after_closing_and_emails_once(django_captu
     RespondentContactFactory(response=ResponseFactory(consultation=consultation), wants_outcome=True)
     RespondentContactFactory(response=ResponseFactory(consultation=consultation), wants_outcome=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.outcomes_publish(consultation=consultation, summary="Thanks", moment=timezone.now())
-        services.outcomes_publish(consultation=consultation, summary="Thanks again", moment=timezone.now())
+        services.outcomes_publish(user=editor(), consultation=consultation, summary="Thanks", moment=timezone.now())
+        services.outcomes_publish(
+            user=editor(), consultation=consultation, summary="Thanks again", moment=timezone.now()
+        )
     assert len(mail.outbox) == 1
 
 
 def test_you_said_we_did_waits_for_the_closing_date(consultation):
     OutcomeItemFactory(consultation=consultation)
     with pytest.raises(ValidationError) as excinfo:
-        services.outcomes_publish(consultation=consultation, summary="", moment=timezone.now())
+        services.outcomes_publish(user=editor(), consultation=consultation, summary="", moment=timezone.now())
     assert codes(excinfo) == "not_closed"
 
 
@@ -324,5 +335,17 @@ def test_an_item_where_nothing_changed_must_say_why():
 
     with pytest.raises(ValidationError):
         services.outcome_item_save(
-            item=OutcomeItem(consultation=ConsultationFactory(closed=True), you_said="End the charge", changed=False)
+            user=editor(),
+            item=OutcomeItem(consultation=ConsultationFactory(closed=True), you_said="End the charge", changed=False),
         )
+
+
+def test_a_page_saved_from_a_stale_draft_after_it_was_sent_changes_nothing(consultation):
+    scale, *_rest = questions(consultation)
+    draft = services.response_start(consultation=consultation, user=None, moment=timezone.now())
+    services.answers_save(response=draft, answers={scale.pk: "Agree"}, moment=timezone.now())
+    services.response_submit(draft=Response.objects.get(pk=draft.pk), moment=timezone.now())
+    with pytest.raises(ValidationError) as excinfo:
+        services.answers_save(response=draft, answers={scale.pk: "Disagree"}, moment=timezone.now())
+    assert codes(excinfo) == "submitted"
+    assert list(Selection.objects.values_list("value", flat=True)) == ["Agree"]

@@ -16,14 +16,10 @@ from consultations.tests.factories import (
     QuestionFactory,
     ResponseFactory,
     ServiceAreaFactory,
+    editor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory()
 
 
 @pytest.fixture
@@ -181,7 +177,7 @@ def test_saving_details_keeps_a_publication_made_while_the_form_was_open(owner, 
     consultation = ConsultationFactory(team=team, draft=True)
     QuestionFactory(consultation=consultation)
     stale = Consultation.objects.get(pk=consultation.pk)  # the edit form loaded this
-    services.consultation_publish(consultation=consultation, moment=timezone.now())
+    services.consultation_publish(user=editor(), consultation=consultation, moment=timezone.now())
     stale.title = "Changed while it was being published"
     saved = services.consultation_save(consultation=stale, user=owner)
     consultation.refresh_from_db()
@@ -199,7 +195,7 @@ def test_a_question_moved_to_another_page_goes_last_on_that_page():
     second_on_two = QuestionFactory(consultation=consultation, page=2, position=1)
     moving = QuestionFactory(consultation=consultation, page=1, position=0)
     moving.page = 2
-    services.question_save(question=moving)
+    services.question_save(user=editor(), question=moving)
     assert list(consultation.questions.filter(page=2)) == [first_on_two, second_on_two, moving]
 
 
@@ -207,7 +203,7 @@ def test_an_edited_question_keeps_its_place_on_its_page():
     consultation = ConsultationFactory(draft=True)
     first, second = (QuestionFactory(consultation=consultation, page=1, position=n) for n in range(2))
     first.text = "Reworded"
-    services.question_save(question=first)
+    services.question_save(user=editor(), question=first)
     assert list(consultation.questions.all()) == [first, second]
 
 
@@ -216,9 +212,11 @@ def test_questions_are_locked_by_a_draft_response_too():
     question = QuestionFactory(consultation=consultation)
     ResponseFactory(consultation=consultation, draft=True)
     for change in (
-        lambda: services.question_save(question=Question(consultation=consultation, kind="long_text", text="New")),
-        lambda: services.question_delete(question=question),
-        lambda: services.question_move(question=question, direction=1),
+        lambda: services.question_save(
+            user=editor(), question=Question(consultation=consultation, kind="long_text", text="New")
+        ),
+        lambda: services.question_delete(user=editor(), question=question),
+        lambda: services.question_move(user=editor(), question=question, direction=1),
     ):
         with pytest.raises(ValidationError) as raised:
             change()
@@ -232,12 +230,14 @@ def test_a_document_keeps_its_size_type_and_order(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     consultation = ConsultationFactory(draft=True)
     first = services.document_add(
+        user=editor(),
         consultation=consultation,
         title="Proposal",
         upload=SimpleUploadedFile("p.pdf", b"%PDF-1.7 hello", "application/pdf"),
         easy_read=False,
     )
     second = services.document_add(
+        user=editor(),
         consultation=consultation,
         title="Easy read",
         upload=SimpleUploadedFile("e.pdf", b"%PDF-1.7 hi", "application/pdf"),
@@ -247,7 +247,7 @@ def test_a_document_keeps_its_size_type_and_order(settings, tmp_path):
     assert list(consultation.documents.all()) == [first, second]
     stored = tmp_path / first.file.name
     assert stored.read_bytes() == b"%PDF-1.7 hello"
-    services.document_delete(document=first)
+    services.document_delete(user=editor(), document=first)
     assert not stored.exists()
     assert list(consultation.documents.all()) == [second]
 
@@ -255,7 +255,7 @@ def test_a_document_keeps_its_size_type_and_order(settings, tmp_path):
 def test_publishing_without_questions_is_refused():
     consultation = ConsultationFactory(draft=True)
     with pytest.raises(ValidationError) as raised:
-        services.consultation_publish(consultation=consultation, moment=timezone.now())
+        services.consultation_publish(user=editor(), consultation=consultation, moment=timezone.now())
     assert raised.value.code == "no_questions"
     consultation.refresh_from_db()
     assert consultation.published_at is None
@@ -266,7 +266,7 @@ def test_publishing_after_the_closing_time_is_refused():
     consultation = ConsultationFactory(draft=True, opens_at=now - timedelta(days=9), closes_at=now)
     QuestionFactory(consultation=consultation)
     with pytest.raises(ValidationError) as raised:
-        services.consultation_publish(consultation=consultation, moment=now)
+        services.consultation_publish(user=editor(), consultation=consultation, moment=now)
     assert raised.value.code == "closed"
     consultation.refresh_from_db()
     assert consultation.published_at is None
@@ -276,8 +276,8 @@ def test_publishing_a_ready_draft_once():
     consultation = ConsultationFactory(draft=True)
     QuestionFactory(consultation=consultation)
     moment = timezone.now()
-    services.consultation_publish(consultation=consultation, moment=moment)
-    services.consultation_publish(consultation=consultation, moment=moment + timedelta(hours=1))
+    services.consultation_publish(user=editor(), consultation=consultation, moment=moment)
+    services.consultation_publish(user=editor(), consultation=consultation, moment=moment + timedelta(hours=1))
     consultation.refresh_from_db()
     assert consultation.published_at == moment
 
@@ -286,9 +286,11 @@ def test_withdrawing_needs_a_reason_and_happens_once():
     consultation = ConsultationFactory()
     moment = timezone.now()
     with pytest.raises(ValidationError) as raised:
-        services.consultation_withdraw(consultation=consultation, reason="  ", moment=moment)
+        services.consultation_withdraw(user=editor(), consultation=consultation, reason="  ", moment=moment)
     assert raised.value.code == "no_reason"
-    services.consultation_withdraw(consultation=consultation, reason=" Dropped. ", moment=moment)
-    services.consultation_withdraw(consultation=consultation, reason="Again", moment=moment + timedelta(days=1))
+    services.consultation_withdraw(user=editor(), consultation=consultation, reason=" Dropped. ", moment=moment)
+    services.consultation_withdraw(
+        user=editor(), consultation=consultation, reason="Again", moment=moment + timedelta(days=1)
+    )
     consultation.refresh_from_db()
     assert (consultation.withdrawn_at, consultation.withdrawal_reason) == (moment, "Dropped.")

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.tests.factories import TeamFactory
 from consultations import services
 from consultations.models import Consultation, Document, Question, QuestionKind, Response, ServiceArea
 from consultations.tests.factories import (
@@ -20,6 +19,7 @@ from consultations.tests.factories import (
     QuestionFactory,
     ResponseFactory,
     ServiceAreaFactory,
+    editor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +29,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings, tmp_path):
-    settings.REQUIRE_STAFF_2FA = False
+def _uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Short Breaks Team", slug="short-breaks-team")
-
-
-@pytest.fixture
-def other_team():
-    return TeamFactory(name="Transport Team", slug="transport-team")
 
 
 @pytest.fixture
@@ -65,9 +54,8 @@ def draft(team, area):
 
 
 @pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
+def signed_in(staff_client, owner):
+    return staff_client(owner)
 
 
 def url(name, *args):
@@ -123,7 +111,9 @@ def world(team, area, make_user, owner, outsider, tmp_path):
     consultation = ConsultationFactory(team=team, service_area=area)
     question = QuestionFactory(consultation=consultation, page=1)
     QuestionFactory(consultation=consultation, page=1)
-    document = services.document_add(consultation=consultation, title="Proposal", upload=upload(), easy_read=False)
+    document = services.document_add(
+        user=editor(), consultation=consultation, title="Proposal", upload=upload(), easy_read=False
+    )
     users = {
         "participant": make_user(Role.PARTICIPANT),
         "owner": owner,
@@ -342,9 +332,9 @@ def test_the_list_makes_the_same_queries_for_10_and_1000_consultations(
     make_consultations(10, team, area, responses_each=2)
     with_ten = count_queries(signed_in, url("staff-list"))
     make_consultations(990, team, area, start=10, responses_each=2)
-    # session, user, user's role groups, user's permissions (2), count of consultations, one page of them
+    # session, user, user's role groups, user's permissions (1), count of consultations, one page of them
     # with their teams and response counts, teams for the filter
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = signed_in.get(url("staff-list"))
     assert len(response.context["consultations"]) == 50
     assert count_queries(signed_in, url("staff-list")) == with_ten
@@ -589,7 +579,7 @@ def test_the_overview_shows_details_questions_by_page_and_documents(signed_in, d
         required=True,
     )
     services.document_add(
-        consultation=draft, title="Easy-read proposal", upload=upload(content=PDF * 6000), easy_read=True
+        user=editor(), consultation=draft, title="Easy-read proposal", upload=upload(content=PDF * 6000), easy_read=True
     )
     size = filesizeformat(len(PDF) * 6000)
     text = page_text(signed_in.get(url("staff-overview", draft.pk)))
@@ -643,10 +633,10 @@ def test_the_overview_makes_the_same_queries_for_10_and_1000_rows(signed_in, tea
     add_rows(10)
     with_ten = count_queries(signed_in, url("staff-overview", consultation.pk))
     add_rows(990)
-    # session, user, user's role groups, user's permissions (2), user's teams (edit permission),
+    # session, user, user's role groups, user's permissions (1), user's teams (edit permission),
     # consultation with team and service area, whether any response exists (locked questions),
     # questions, documents, count of submitted responses
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         signed_in.get(url("staff-overview", consultation.pk))
     assert count_queries(signed_in, url("staff-overview", consultation.pk)) == with_ten
 
@@ -852,7 +842,9 @@ def test_a_document_needs_a_title_and_a_file(signed_in, draft):
 
 
 def test_deleting_a_document_asks_first_and_removes_the_file(signed_in, draft, tmp_path):
-    document = services.document_add(consultation=draft, title="Proposal", upload=upload(), easy_read=False)
+    document = services.document_add(
+        user=editor(), consultation=draft, title="Proposal", upload=upload(), easy_read=False
+    )
     path = tmp_path / document.file.name
     assert path.exists()
     assert "Delete this document?" in page_text(signed_in.get(url("staff-document-delete", draft.pk, document.pk)))
@@ -864,12 +856,15 @@ def test_deleting_a_document_asks_first_and_removes_the_file(signed_in, draft, t
 def test_a_pdf_opens_in_the_browser_and_other_documents_download(signed_in, draft):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    document = services.document_add(consultation=draft, title="Proposal", upload=upload(), easy_read=False)
+    document = services.document_add(
+        user=editor(), consultation=draft, title="Proposal", upload=upload(), easy_read=False
+    )
     response = signed_in.get(url("staff-document", draft.pk, document.pk))
     assert response["Content-Disposition"].startswith('inline; filename="proposal')
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
     word = services.document_add(
+        user=editor(),
         consultation=draft,
         title="Letter",
         easy_read=False,
@@ -881,7 +876,7 @@ def test_a_pdf_opens_in_the_browser_and_other_documents_download(signed_in, draf
 
 def test_a_document_of_another_consultation_is_a_404(signed_in, draft, team, area):
     other = ConsultationFactory(team=team, service_area=area)
-    document = services.document_add(consultation=other, title="Other", upload=upload(), easy_read=False)
+    document = services.document_add(user=editor(), consultation=other, title="Other", upload=upload(), easy_read=False)
     assert signed_in.get(url("staff-document", draft.pk, document.pk)).status_code == 404
     assert signed_in.post(url("staff-document-delete", draft.pk, document.pk)).status_code == 404
     assert Document.objects.filter(pk=document.pk).exists()
@@ -1018,3 +1013,10 @@ def test_someone_in_one_team_has_it_chosen_for_them(signed_in, team):
     response = signed_in.get(url("staff-create"))
     assert response.context["form"].initial["team"] == team.pk
     assert response.context["form"].initial.get("anonymous_allowed") is None  # radios start unselected
+
+
+def test_the_choices_box_is_marked_to_show_only_for_single_and_multiple_choice(signed_in, draft):
+    html = signed_in.get(url("staff-question-create", draft.pk)).content.decode()
+    # Without JavaScript the box is there, and its label says when it applies.
+    assert 'data-app-show-for-name="kind" data-app-show-for-values="single_choice multiple_choice"' in html
+    assert "Choices (for single and multiple choice questions)" in html

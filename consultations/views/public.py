@@ -10,22 +10,24 @@ be sent during the grace period the model allows.
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import TemplateView
-from django_ratelimit.decorators import ratelimit
 
+from common.cache import shared_kept, shared_with_visitors
+from common.dates import govuk_date, govuk_datetime
+from common.kept_answers import KeepsTypedAnswers, session_hours, typed_answers
+from common.links import link_maker
+from common.pagination import CountedPaginator, page_links
+from common.views import anonymous_form_limit, post_limit, refuse_if_over_limit
 from consultations import selectors, services
 from consultations.forms.public import (
     AboutYouForm,
@@ -34,18 +36,33 @@ from consultations.forms.public import (
     SaveForLaterForm,
     question_field_name,
 )
-from consultations.models import Answer, Consultation, Document, Question, QuestionKind, RespondentContact, Response
-from participation_portal.pagination import page_links
+from consultations.models import (
+    Answer,
+    Audience,
+    Consultation,
+    ConsultationStatus,
+    Document,
+    Question,
+    QuestionKind,
+    RespondentContact,
+    Response,
+)
 
 REFERENCES_SESSION_KEY = "consultation-references"  # references of responses sent from this browser
 RESUME_SENT_SESSION_KEY = "consultation-resume-sent"  # the address a return link just went to
-NOT_OPEN_CODES = {"closed", "upcoming", "withdrawn", "draft"}
+KEPT_SESSION_KEY = "consultation-kept"  # the draft just made to keep a page posted with no draft
+LOST_PARAMETER = "lost"  # on the start page: the draft this browser had could not be found
+# services.ensure_accepting refuses with the consultation's status as the code.
+NOT_OPEN_CODES = set(ConsultationStatus) - {ConsultationStatus.OPEN}
 
-# Sending a return link e-mails any address typed in, so it is limited like the other public forms.
-anonymous_post_limit = method_decorator(
-    ratelimit(key="ip", rate=lambda _group, _request: settings.ANONYMOUS_FORM_RATE, method="POST", block=True),
-    name="post",
-)
+
+# Starting a response writes a draft: a person starts a few, a script opened 300 in six seconds.
+# Every way a draft is made (the start page, a page kept after the session ended) counts here.
+START_LIMIT = {"rate_setting": "RESPONSE_START_RATE", "group": "response-start"}
+response_start_limit = post_limit(**START_LIMIT)
+# Question pages, "about you" and sending: generous, so a person answering twenty pages and going
+# back to change some is never refused, while a flood of posts from one address is.
+response_page_limit = post_limit(rate_setting="RESPONSE_PAGE_RATE", group="response-page")
 
 
 def draft_session_key(consultation: Consultation) -> str:
@@ -57,38 +74,20 @@ def public_consultations():
     return Consultation.objects.filter(published_at__isnull=False).select_related("service_area")
 
 
-def public_status(consultation: Consultation, moment: datetime) -> str:
+def public_status(consultation: Consultation, moment: datetime) -> ConsultationStatus:
     """The state the public sees; a draft being previewed shows as it will once published."""
     status = consultation.status_at(moment)
-    if status != "draft":
+    if status != ConsultationStatus.DRAFT:
         return status
     if moment < consultation.opens_at:
-        return "upcoming"
-    return "open" if moment < consultation.closes_at else "closed"
-
-
-def clock_time(moment: datetime) -> str:
-    """A time the GOV.UK way: 9am, 5:30pm, midday, midnight."""
-    local = timezone.localtime(moment)
-    if local.minute == 0 and local.hour in (0, 12):
-        return gettext("midnight") if local.hour == 0 else gettext("midday")
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def when(moment: datetime) -> str:
-    """For example "5:30pm on 1 July 2025"."""
-    return gettext("%(time)s on %(date)s") % {
-        "time": clock_time(moment),
-        "date": date_format(timezone.localtime(moment), "j F Y"),
-    }
+        return ConsultationStatus.UPCOMING
+    return ConsultationStatus.OPEN if moment < consultation.closes_at else ConsultationStatus.CLOSED
 
 
 def with_times(consultation: Consultation) -> Consultation:
     """Give a consultation its opening and closing times as words, for the templates."""
-    consultation.opens_text = when(consultation.opens_at)
-    consultation.closes_text = when(consultation.closes_at)
+    consultation.opens_text = govuk_datetime(consultation.opens_at)
+    consultation.closes_text = govuk_datetime(consultation.closes_at)
     return consultation
 
 
@@ -97,6 +96,7 @@ def detail_context(consultation: Consultation, *, moment: datetime, preview: boo
     return {
         "consultation": with_times(consultation),
         "status": public_status(consultation, moment),
+        "ConsultationStatus": ConsultationStatus,
         "documents": list(consultation.documents.all()),
         "preview": preview,
     }
@@ -162,39 +162,137 @@ def draft_for(request, consultation: Consultation) -> Response | None:
     return None
 
 
+def not_open_page(
+    request, consultation: Consultation, *, moment: datetime, had_draft: bool, typed: list[dict] | None = None
+):
+    """The one page every respond URL shows when the consultation takes no responses, saying why, with
+    anything the person had just typed shown back to them."""
+    return render(
+        request,
+        "consultations/public/not_open.html",
+        {
+            "consultation": consultation,
+            "status": consultation.status_at(moment),
+            "ConsultationStatus": ConsultationStatus,
+            "had_draft": had_draft,
+            "typed": typed or [],
+        },
+    )
+
+
 def remember_sent(request, response: Response) -> None:
     references = request.session.get(REFERENCES_SESSION_KEY, [])
     if response.reference not in references:
         request.session[REFERENCES_SESSION_KEY] = [*references, response.reference][-20:]
 
 
-CLOSED_PER_PAGE = 20
+HUB_PER_PAGE = 20  # a page of one list (closed, or whichever the status filter picks)
+HUB_SECTION_CAP = 20  # without a status filter, the open and coming-up lists show this many
+HUB_SECTIONS = (ConsultationStatus.OPEN, ConsultationStatus.UPCOMING, ConsultationStatus.CLOSED)
+
+
+def hub_lists(
+    *, moment: datetime, status: str, page, filters: dict, counts: dict | None = None
+) -> tuple[dict, datetime | None]:
+    """The hub's counts (unless given) and the rows it shows (a query for the counts, and one per
+    list with rows), and the next moment they change by themselves: the first open one closing or
+    the first coming-up one opening (None when a status filter hides one of those lists)."""
+    if counts is None:
+        counts = selectors.hub_counts(moment=moment, **filters)
+    querysets = selectors.hub(moment=moment, **filters)
+    paged = status or ConsultationStatus.CLOSED
+    number = CountedPaginator((), HUB_PER_PAGE, count=counts[paged]).get_page(page).number
+    rows = {}
+    for shown in [status] if status else HUB_SECTIONS:
+        if not counts[shown]:
+            rows[shown] = []
+        elif shown == paged:
+            rows[shown] = list(querysets[shown][(number - 1) * HUB_PER_PAGE : number * HUB_PER_PAGE])
+        else:
+            rows[shown] = list(querysets[shown][:HUB_SECTION_CAP])
+    changes = [first.closes_at for first in rows.get(ConsultationStatus.OPEN, [])[:1]]
+    changes += [first.opens_at for first in rows.get(ConsultationStatus.UPCOMING, [])[:1]]
+    changes_at = None if status else min(changes, default=None)
+    return {"counts": counts, "rows": rows, "page_number": number, "read_at": moment}, changes_at
+
+
+def for_the_list(consultations: list[Consultation], status: ConsultationStatus) -> None:
+    """Give each row what the hub's list for ``status`` shows, with one reverse() and one translation
+    per list rather than per row, and only the dates that list shows."""
+    detail_url = link_maker("consultations:detail", "slug")
+    outcomes_url = link_maker("consultations:outcomes", "slug")
+    audience_labels = {audience: str(audience.label) for audience in Audience}
+    for consultation in consultations:
+        if status == ConsultationStatus.OPEN:
+            consultation.closes_text = govuk_datetime(consultation.closes_at)
+        else:
+            consultation.closes_date_text = govuk_date(consultation.closes_at)
+        if status == ConsultationStatus.UPCOMING:
+            consultation.opens_text = govuk_datetime(consultation.opens_at)
+        consultation.detail_url = detail_url(consultation.slug)
+        consultation.outcomes_url = outcomes_url(consultation.slug)
+        consultation.audience_labels = ", ".join(audience_labels[audience] for audience in consultation.audiences)
 
 
 class HubView(TemplateView):
+    """Open, coming-up and closed consultations, each list capped or paged: a status filter shows
+    one list, paged. Visitors who are not signed in share the filter options, and the unfiltered
+    first page's data and its drawing, for up to a minute (common.cache.shared_with_visitors)."""
+
     template_name = "consultations/public/hub.html"
 
     def get_context_data(self, **kwargs):
-        areas = selectors.service_areas()
-        form = HubFilterForm(self.request.GET or None, service_areas=areas)
+        request, moment = self.request, timezone.now()
+        areas = shared_with_visitors(
+            request, "service-areas", lambda _moment: (selectors.service_areas(), None), moment=moment
+        )
+        form = HubFilterForm(request.GET or None, service_areas=areas)
         filters = form.filters()
-        results = selectors.hub(moment=timezone.now(), **filters)
-        closed_page = Paginator(results["closed"], CLOSED_PER_PAGE).get_page(self.request.GET.get("page"))
-        results["closed"] = list(closed_page.object_list)
-        for found in results.values():
-            for consultation in found:
-                with_times(consultation)
+        status = filters.pop("status")
+        page = request.GET.get("page")
+        shared_results_key = ""
+        if any(filters.values()) or request.user.is_authenticated:
+            found, _changes = hub_lists(moment=moment, status=status, page=page, filters=filters)
+        elif status or page not in (None, "", "1"):
+            # Another page of one list: the counts the first page shares, if it has them, are right.
+            shared = shared_kept(request, "hub", moment=moment)
+            counts = shared["counts"] if shared else None
+            found, _changes = hub_lists(moment=moment, status=status, page=page, filters=filters, counts=counts)
+        else:
+            found = shared_with_visitors(
+                request, "hub", lambda now: hub_lists(moment=now, status="", page=1, filters=filters), moment=moment
+            )
+            # The results drawn from shared data are drawn once for every visitor until that data
+            # is read again: the key names the reading, so the drawing never outlives it.
+            shared_results_key = f"{found['read_at'].isoformat()}:{get_language()}"
+        counts, results = found["counts"], found["rows"]
+        paged = status or ConsultationStatus.CLOSED
+        page_obj = CountedPaginator((), HUB_PER_PAGE, count=counts[paged]).page(found["page_number"])
+        for shown, consultations in results.items():
+            for_the_list(consultations, shown)
         return super().get_context_data(**kwargs) | {
             "form": form,
             "results": results,
-            "filtered": any(filters.values()),
-            "total": len(results["open"]) + len(results["upcoming"]) + closed_page.paginator.count,
-            "page_obj": closed_page,
-            "page_links": page_links(closed_page),
+            "counts": counts,
+            "status": status,
+            "filtered": any(filters.values()) or bool(status),
+            "total": sum(counts[shown] for shown in results),
+            "ConsultationStatus": ConsultationStatus,
+            "shared_results_key": shared_results_key,
+            "page_obj": page_obj,
+            "page_links": page_links(page_obj),
+            "pages_label": gettext("Pages of consultations"),
             "filters": filters,
             "audience_label": dict(form.fields["audience"].choices)[filters["audience"]] if filters["audience"] else "",
             "area_label": dict(form.fields["area"].choices)[filters["service_area"]] if filters["service_area"] else "",
         }
+
+
+def document_download_name(document: Document) -> str:
+    """A name from the document's title ("easy-read-guide.pdf"), not the stored name, which storage
+    may have given a random suffix to keep it unique."""
+    extension = Path(document.file.name).suffix.lower()
+    return f"{slugify(document.title) or 'document'}{extension}"
 
 
 def document_file_response(document: Document) -> FileResponse:
@@ -207,7 +305,7 @@ def document_file_response(document: Document) -> FileResponse:
     return FileResponse(
         handle,
         as_attachment=document.content_type != "application/pdf",
-        filename=Path(document.file.name).name,
+        filename=document_download_name(document),
         content_type=document.content_type,
     )
 
@@ -228,39 +326,59 @@ class DetailView(TemplateView):
         return super().get_context_data(**kwargs) | detail_context(consultation, moment=timezone.now())
 
 
-class RespondingView(View):
+class RespondingView(KeepsTypedAnswers, View):
     """Base of the respond pages: the consultation, the visitor's draft, and the gate.
 
-    With ``needs_draft``, a visitor without a draft is sent to the start page, and one whose
-    response has already been sent (a second tab, the back button) is sent to its confirmation.
+    With ``needs_draft``, a visitor without a draft is sent to the start page, which says why, and
+    one whose response has already been sent (a second tab, the back button) is sent to its
+    confirmation. A view that ``keeps_posted_answers`` takes a post without a draft instead, and
+    keeps what it carried in a new draft (see common/kept_answers.py).
     """
 
     needs_draft = True
+    keeps_posted_answers = False
 
     def dispatch(self, request, *args, **kwargs):
+        refused = self.gate()
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)
+
+    def gate(self):
+        """None when the page may be used; otherwise the response that takes its place."""
         self.moment = timezone.now()
-        self.consultation = with_times(get_object_or_404(public_consultations(), slug=kwargs["slug"]))
-        self.draft = draft_for(request, self.consultation)
+        self.consultation = with_times(get_object_or_404(public_consultations(), slug=self.kwargs["slug"]))
+        self.draft = draft_for(self.request, self.consultation)
         if self.needs_draft and self.draft is not None and self.draft.is_submitted:
             return self.to_confirmation(self.draft)
         in_progress = self.draft if self.draft is not None and not self.draft.is_submitted else None
         started_at = in_progress.started_at if in_progress else None
         if not self.consultation.accepts_submission_at(self.moment, started_at=started_at):
             return self.not_open(had_draft=in_progress is not None)
-        if self.needs_draft and self.draft is None:
-            return redirect("consultations:respond", slug=self.consultation.slug)
-        return super().dispatch(request, *args, **kwargs)
+        keeping = self.keeps_posted_answers and self.request.method == "POST"
+        if self.needs_draft and self.draft is None and not keeping:
+            start = reverse("consultations:respond", kwargs={"slug": self.consultation.slug})
+            return redirect(f"{start}?{LOST_PARAMETER}=1")
+        return None
+
+    def kept_in_new_draft(self, draft: Response):
+        """A post that found no draft was kept in ``draft``: this browser holds it now, and is told why."""
+        self.request.session[draft_session_key(self.consultation)] = draft.pk
+        self.request.session[KEPT_SESSION_KEY] = draft.pk
+        return redirect("consultations:respond-kept", slug=self.consultation.slug)
 
     def not_open(self, *, had_draft: bool = False):
-        return render(
-            self.request,
-            "consultations/public/not_open.html",
-            {
-                "consultation": self.consultation,
-                "status": self.consultation.status_at(self.moment),
-                "had_draft": had_draft,
-            },
-        )
+        # Answers posted after closing cannot be saved; they are shown back, not dropped.
+        typed = self.posted_form_typed() if self.request.method == "POST" else []
+        return not_open_page(self.request, self.consultation, moment=self.moment, had_draft=had_draft, typed=typed)
+
+    def posted_form_typed(self) -> list[dict]:
+        """What this page's post carried, for showing back; pages that take answers say."""
+        return []
+
+    def typed_in_refused_post(self, request, *args, **kwargs) -> list[dict]:
+        self.consultation = get_object_or_404(public_consultations(), slug=self.kwargs["slug"])
+        return self.posted_form_typed()
 
     def to_confirmation(self, response: Response):
         # This browser holds the response, so it may see the confirmation again.
@@ -282,6 +400,7 @@ class RespondingView(View):
         }
 
 
+@response_start_limit
 class StartView(RespondingView):
     """What the consultation is about, how long it takes, the safeguarding notice, and "Start now"."""
 
@@ -302,6 +421,8 @@ class StartView(RespondingView):
                 in_progress=in_progress,
                 continue_url=resume_destination(self.consultation, in_progress, questions) if in_progress else "",
                 sent=draft if draft is not None and draft.is_submitted else None,
+                lost=request.GET.get(LOST_PARAMETER) == "1" and in_progress is None,
+                session_hours=session_hours(),
             ),
         )
 
@@ -317,12 +438,14 @@ class StartView(RespondingView):
         return redirect(resume_destination(self.consultation, draft))
 
 
+@response_page_limit
 class QuestionPageView(RespondingView):
     template_name = "consultations/public/question_page.html"
+    keeps_posted_answers = True
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.change = request.GET.get("change") == "1"
-        return super().dispatch(request, *args, **kwargs)
 
     def load_page(self, page: int) -> None:
         all_questions = list(self.consultation.questions.all())
@@ -357,7 +480,7 @@ class QuestionPageView(RespondingView):
             initial=None if data is not None else self.saved_answers(),
         )
 
-    def show(self, form: QuestionPageForm):
+    def show(self, form: QuestionPageForm, *, kept: bool = False):
         index = self.pages.index(self.page)
         if self.change:
             back_url = reverse("consultations:respond-check", kwargs={"slug": self.consultation.slug})
@@ -375,6 +498,7 @@ class QuestionPageView(RespondingView):
                 page_count=len(self.pages),
                 back_url=back_url,
                 change=self.change,
+                kept=kept,
             ),
         )
 
@@ -389,7 +513,19 @@ class QuestionPageView(RespondingView):
         if not form.is_valid():
             return self.show(form)
         try:
-            services.answers_save(response=self.draft, answers=form.answers(), moment=self.moment)
+            if self.draft is None:
+                refuse_if_over_limit(request, **START_LIMIT)
+                draft = services.answers_save_to_new_draft(
+                    consultation=self.consultation,
+                    user=request.user,
+                    answers=form.answers(),
+                    moment=self.moment,
+                    questions=self.questions,
+                )
+                return self.kept_in_new_draft(draft)
+            services.answers_save(
+                response=self.draft, answers=form.answers(), moment=self.moment, questions=self.questions
+            )
         except ValidationError as error:
             if error.code in NOT_OPEN_CODES or error.code == "submitted":
                 return self.refused(error)
@@ -405,9 +541,23 @@ class QuestionPageView(RespondingView):
             return redirect(page_url(self.consultation, self.pages[index + 1]))
         return redirect("consultations:respond-about-you", slug=slug)
 
+    def posted_form_typed(self) -> list[dict]:
+        self.load_page(self.kwargs["page"])
+        return typed_answers(self.form(self.request.POST, lenient=True))
 
+    def kept_after_csrf_failure(self, request, *args, page: int, **kwargs):
+        refused = self.gate()
+        if refused is not None:
+            return refused
+        self.load_page(page)
+        # Lenient: a required answer left empty is not this page's news; a real error still shows.
+        return self.show(self.form(request.POST, lenient=True), kept=True)
+
+
+@response_page_limit
 class AboutYouView(RespondingView):
     template_name = "consultations/public/about_you.html"
+    keeps_posted_answers = True
 
     def initial(self) -> dict:
         contact = RespondentContact.objects.filter(response=self.draft).first()
@@ -419,19 +569,19 @@ class AboutYouView(RespondingView):
             contact_wanted.append("outcome")
         return {
             "respondent_type": self.draft.respondent_type or None,
-            "consent_to_quote": "yes" if self.draft.consent_to_quote else None,
+            "consent_to_quote": {True: "yes", False: "no"}.get(self.draft.consent_to_quote),
             "contact": contact_wanted,
             "email": email,
         }
 
-    def show(self, form: AboutYouForm):
+    def show(self, form: AboutYouForm, *, kept: bool = False):
         last_page = self.consultation.questions.order_by("-page").values_list("page", flat=True).first()
         back_url = (
             reverse("consultations:respond-check", kwargs={"slug": self.consultation.slug})
             if self.request.GET.get("change") == "1" or last_page is None
             else page_url(self.consultation, last_page)
         )
-        return render(self.request, self.template_name, self.context(form=form, back_url=back_url))
+        return render(self.request, self.template_name, self.context(form=form, back_url=back_url, kept=kept))
 
     def get(self, request, *args, **kwargs):
         return self.show(AboutYouForm(initial=self.initial(), anonymous_allowed=self.consultation.anonymous_allowed))
@@ -441,12 +591,51 @@ class AboutYouView(RespondingView):
         if not form.is_valid():
             return self.show(form)
         try:
-            services.about_you_save(response=self.draft, **form.about_you())
+            if self.draft is None:
+                refuse_if_over_limit(request, **START_LIMIT)
+                draft = services.about_you_save_to_new_draft(
+                    consultation=self.consultation, user=request.user, moment=self.moment, **form.about_you()
+                )
+                return self.kept_in_new_draft(draft)
+            services.about_you_save(response=self.draft, moment=self.moment, **form.about_you())
         except ValidationError as error:
+            if hasattr(error, "error_dict"):  # about a field: shown beside it
+                form.add_error(None, error)
+                return self.show(form)
             return self.refused(error)
         return redirect("consultations:respond-check", slug=self.consultation.slug)
 
+    def posted_form_typed(self) -> list[dict]:
+        return typed_answers(AboutYouForm(self.request.POST, anonymous_allowed=self.consultation.anonymous_allowed))
 
+    def kept_after_csrf_failure(self, request, *args, **kwargs):
+        refused = self.gate()
+        if refused is not None:
+            return refused
+        return self.show(AboutYouForm(request.POST, anonymous_allowed=self.consultation.anonymous_allowed), kept=True)
+
+
+class KeptView(RespondingView):
+    """After a page posted with no draft was kept in a new one: what happened, and the way on."""
+
+    template_name = "consultations/public/kept.html"
+
+    def get(self, request, *args, **kwargs):
+        continue_url = resume_destination(self.consultation, self.draft)
+        if request.session.get(KEPT_SESSION_KEY) != self.draft.pk:
+            return redirect(continue_url)
+        return render(
+            request,
+            self.template_name,
+            self.context(
+                continue_url=continue_url,
+                save_url=reverse("consultations:respond-save", kwargs={"slug": self.consultation.slug}),
+                session_hours=session_hours(),
+            ),
+        )
+
+
+@response_page_limit
 class CheckAnswersView(RespondingView):
     template_name = "consultations/public/check_answers.html"
 
@@ -489,6 +678,8 @@ class CheckAnswersView(RespondingView):
                 respondent_type=self.draft.get_respondent_type_display(),
                 about_you_url=reverse("consultations:respond-about-you", kwargs={"slug": self.consultation.slug})
                 + "?change=1",
+                # "About you" is the page before; it comes back here once answered.
+                back_url=reverse("consultations:respond-about-you", kwargs={"slug": self.consultation.slug}),
             ),
         )
 
@@ -508,7 +699,7 @@ class CheckAnswersView(RespondingView):
         return self.to_confirmation(response)
 
 
-@anonymous_post_limit
+@anonymous_form_limit
 class SaveForLaterView(RespondingView):
     """Ask for an e-mail address and send a link back to the draft."""
 
@@ -533,7 +724,13 @@ class SaveForLaterView(RespondingView):
         if not form.is_valid():
             return self.show(form)
         email = form.cleaned_data["email"].strip().lower()
-        services.resume_link_send(response=self.draft, email=email)
+        try:
+            services.resume_link_send(response=self.draft, email=email)
+        except ValidationError as error:
+            if error.code == "submitted":
+                return self.refused(error)
+            form.add_error("email", error)
+            return self.show(form)
         request.session[RESUME_SENT_SESSION_KEY] = email
         return redirect(reverse("consultations:respond-save", kwargs={"slug": self.consultation.slug}) + "?sent=1")
 
@@ -600,25 +797,31 @@ class ResumeView(View):
             )
         moment = timezone.now()
         if not consultation.accepts_submission_at(moment, started_at=draft.started_at):
-            with_times(consultation)
-            return render(
-                request,
-                "consultations/public/not_open.html",
-                {"consultation": consultation, "status": consultation.status_at(moment), "had_draft": True},
-            )
+            return not_open_page(request, with_times(consultation), moment=moment, had_draft=True)
         request.session[draft_session_key(consultation)] = draft.pk
         return redirect(resume_destination(consultation, draft))
 
 
+YOUR_RESPONSES_SHOWN = 50  # of each list, most recent first
+
+
+def capped(queryset, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` rows and whether there are more, in one query and with no count."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 class YourResponsesView(LoginRequiredMixin, TemplateView):
-    """A participant's unfinished drafts (with a link to carry on) and the responses they have sent."""
+    """A participant's unfinished drafts (with a link to carry on) and the responses they have sent,
+    the 50 most recent of each."""
 
     template_name = "consultations/public/your_responses.html"
 
     def get_context_data(self, **kwargs):
         moment = timezone.now()
         mine = Response.objects.filter(user=self.request.user).select_related("consultation")
-        drafts = list(mine.drafts().order_by("-updated_at"))
+        drafts, more_drafts = capped(mine.drafts().order_by("-updated_at"), YOUR_RESPONSES_SHOWN)
+        sent, more_sent = capped(mine.submitted().order_by("-submitted_at"), YOUR_RESPONSES_SHOWN)
         for draft in drafts:
             with_times(draft.consultation)
             draft.can_continue = draft.consultation.accepts_submission_at(moment, started_at=draft.started_at)
@@ -630,5 +833,8 @@ class YourResponsesView(LoginRequiredMixin, TemplateView):
                 )
         return super().get_context_data(**kwargs) | {
             "drafts": drafts,
-            "sent": list(mine.submitted().order_by("-submitted_at")),
+            "sent": sent,
+            "shown": YOUR_RESPONSES_SHOWN,
+            "more_drafts": more_drafts,
+            "more_sent": more_sent,
         }

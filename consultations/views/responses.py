@@ -4,25 +4,32 @@ we did" (staff and public); participants' e-mails about consultations.
 Any staff role may read every team's consultation and its responses, and may raise a safeguarding
 concern on any of them: a concern must never be blocked by team boundaries. Recording responses
 and "You said, we did" need edit permission (the owning team, managers, administrators). Contact
-details are personal data, so only those with edit permission see a respondent's e-mail address.
+details are personal data kept apart from the answers: no page of answers shows them. Those with
+edit permission may look up the address of someone who asked to be contacted, on a page of its
+own, and each look is recorded.
 """
+
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.core.paginator import InvalidPage, Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
-from accounts.mixins import StaffRequiredMixin
 from accounts.roles import capabilities
-from participation_portal.pagination import page_links
+from common.cache import shared_with_visitors
+from common.dates import govuk_date
+from common.links import link_maker
+from common.pagination import CountedPaginator, page_links
 
 from .. import exports, selectors, services
 from ..forms.responses import (
@@ -33,8 +40,10 @@ from ..forms.responses import (
     SafeguardingConcernForm,
     SubscriptionsForm,
 )
-from ..models import Consultation, OutcomeItem
+from ..models import Consultation, ConsultationStatus, ExportState, OutcomeItem
+from .mixins import ConsultationStaffMixin
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESPONSES_PER_PAGE = 50
 OUTCOMES_PER_PAGE = 10
 TEMPLATES = "consultations/staff/responses/"
@@ -43,45 +52,6 @@ TEMPLATES = "consultations/staff/responses/"
 def bar_step(percentage: int) -> int:
     """The nearest 5% step for the bar chart's CSS classes (app-bar-chart__bar--0 .. --100)."""
     return max(0, min(100, 5 * round(percentage / 5)))
-
-
-class ConsultationStaffMixin(StaffRequiredMixin):
-    """Finds the consultation in the URL for a staff page about it.
-
-    Any staff role may read; ``edit_required`` pages also need edit permission on this consultation.
-    Queries: the consultation (with its team and service area) and, for staff who do not work across
-    teams, their teams once per request.
-    """
-
-    permission_required = ("accounts.access_staff_area", "consultations.read_consultation")
-    edit_required = False
-    permission_denied_message = gettext_lazy("Only the consultation's team or a manager can do this.")
-
-    def has_permission(self):
-        if not super().has_permission():
-            return False
-        self.consultation = get_object_or_404(
-            Consultation.objects.select_related("team", "service_area"), pk=self.kwargs["pk"]
-        )
-        self.can_edit = self.request.user.has_perm("consultations.edit_consultation", self.consultation)
-        return self.can_edit or not self.edit_required
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "consultation": self.consultation,
-            "can_edit": self.can_edit,
-            "status": self.consultation.status_at(timezone.now()),
-        }
-
-    def submitted_response(self, response_pk: int):
-        """A submitted response of this consultation (a draft is still someone's to finish), else 404."""
-        try:
-            response = selectors.response_with_answers(response_pk=response_pk, consultation=self.consultation)
-        except self.consultation.responses.model.DoesNotExist as missing:
-            raise Http404 from missing
-        if not response.is_submitted:
-            raise Http404
-        return response
 
 
 # --- Reading responses -------------------------------------------------------------------------------
@@ -96,7 +66,7 @@ class ResponseListView(ConsultationStaffMixin, TemplateView):
         form = ResponseFilterForm(self.request.GET or None)
         filters = form.selector_filters() if form.is_bound and form.is_valid() else {}
         responses = selectors.responses_filtered(consultation=self.consultation, **filters).only(
-            "pk", "consultation", "reference", "submitted_at", "channel", "respondent_type", "safeguarding_flagged_at"
+            "pk", "consultation", "reference", "submitted_at", "channel", "respondent_type"
         )
         page = Paginator(responses, RESPONSES_PER_PAGE).get_page(self.request.GET.get("page"))
         context = {
@@ -120,9 +90,40 @@ class ResponseDetailView(ConsultationStaffMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "response": response,
             "answered": [(question, answers.get(question.pk)) for question in questions],
-            "contact": contact,
+            "contact": contact if contact is not None and contact.is_wanted() else None,
             "flags": list(response.safeguarding_flags.all()),
         }
+
+
+class ContactDetailsView(ConsultationStaffMixin, TemplateView):
+    """A respondent's contact details, behind a deliberate step: GET says that looking is recorded,
+    POST records the look and shows the address. Like every staff page, never cached
+    (PrivacyHeadersMiddleware), so the address stays on no disk."""
+
+    template_name = TEMPLATES + "contact.html"
+    changes_consultation = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"response": self.response}
+
+    @cached_property
+    def response(self):
+        response = self.submitted_response(self.kwargs["response_pk"])
+        contact = getattr(response, "contact", None)
+        if contact is None or not contact.is_wanted():
+            raise Http404("This person did not ask to be contacted.")
+        return response
+
+    def post(self, request, *args, **kwargs):
+        try:
+            contact = services.respondent_contact_view(
+                response=self.response, viewer=request.user, moment=timezone.now()
+            )
+        except ValidationError as error:
+            if error.code == "not_permitted":
+                raise PermissionDenied(error.messages[0]) from error
+            raise Http404(error.messages[0]) from error
+        return self.render_to_response(self.get_context_data(contact=contact))
 
 
 class SafeguardingView(ConsultationStaffMixin, FormView):
@@ -132,19 +133,18 @@ class SafeguardingView(ConsultationStaffMixin, FormView):
     form_class = SafeguardingConcernForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"response": self.response}
+        return super().get_context_data(**kwargs) | {
+            "response": self.response,
+            "already_raised": self.response.safeguarding_flags.exists(),
+        }
 
-    def get(self, request, *args, **kwargs):
-        self.response = get_object_or_404(self.consultation.responses.submitted(), pk=kwargs["response_pk"])
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.response = get_object_or_404(self.consultation.responses.submitted(), pk=kwargs["response_pk"])
-        return super().post(request, *args, **kwargs)
+    @cached_property
+    def response(self):
+        return get_object_or_404(self.consultation.responses.submitted(), pk=self.kwargs["response_pk"])
 
     def form_valid(self, form):
         try:
-            services.safeguarding_flag_raise(
+            flag = services.safeguarding_flag_raise(
                 response=self.response,
                 raised_by=self.request.user,
                 reason=form.cleaned_data["reason"],
@@ -153,10 +153,14 @@ class SafeguardingView(ConsultationStaffMixin, FormView):
         except ValidationError as error:
             form.add_error("reason", error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("The concern is logged and the designated safeguarding officer has been emailed."),
-        )
+        if flag.first_id is None:
+            done = _("The concern is logged and the designated safeguarding officer has been emailed.")
+        else:
+            done = _(
+                "The concern is logged with the earlier one on this response. The designated safeguarding "
+                "officer was emailed about the first and sees every concern on this response."
+            )
+        messages.success(self.request, done)
         return redirect("consultations:staff-response", pk=self.consultation.pk, response_pk=self.response.pk)
 
 
@@ -188,19 +192,57 @@ class ExportCsvView(ConsultationStaffMixin, View):
             exports.csv_lines(exports.rows(self.consultation)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.filename(self.consultation, "csv")}"'
-        response["Cache-Control"] = "no-store"
         return response
+
+
+def xlsx_file_response(file, consultation) -> FileResponse:
+    # Like every staff page, kept out of caches by PrivacyHeadersMiddleware.
+    return FileResponse(
+        file, as_attachment=True, filename=exports.filename(consultation, "xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 class ExportXlsxView(ConsultationStaffMixin, View):
+    """Every submitted response as an Excel file: built here into a temporary file when that takes a
+    few seconds; past exports.XLSX_IN_REQUEST_LIMIT responses it would outlast a worker's timeout,
+    so this page offers to have it prepared by a worker instead."""
+
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(
-            exports.xlsx_bytes(exports.rows(self.consultation)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        submitted = self.consultation.responses.submitted().count()
+        if submitted > exports.XLSX_IN_REQUEST_LIMIT:
+            return render(
+                request, TEMPLATES + "export_large.html", {"consultation": self.consultation, "submitted": submitted}
+            )
+        spool = tempfile.TemporaryFile()  # on disk, not in memory; FileResponse closes it once sent
+        exports.xlsx_write(exports.rows(self.consultation), spool)
+        spool.seek(0)
+        return xlsx_file_response(spool, self.consultation)
+
+    def post(self, request, *args, **kwargs):
+        export = services.response_export_request(
+            consultation=self.consultation, user=request.user, moment=timezone.now()
         )
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(self.consultation, "xlsx")}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return redirect("consultations:staff-export", pk=self.consultation.pk, export_pk=export.pk)
+
+
+class ExportView(ConsultationStaffMixin, TemplateView):
+    """How far a prepared Excel export has got, and its download link once it is ready."""
+
+    template_name = TEMPLATES + "export.html"
+
+    def get_context_data(self, **kwargs):
+        export = get_object_or_404(self.consultation.exports, pk=self.kwargs["export_pk"])
+        return super().get_context_data(**kwargs) | {
+            "export": export,
+            "state": ExportState(export.state),
+            "ExportState": ExportState,
+        }
+
+
+class ExportDownloadView(ConsultationStaffMixin, View):
+    def get(self, request, *args, **kwargs):
+        export = get_object_or_404(self.consultation.exports, pk=kwargs["export_pk"], state=ExportState.READY)
+        return xlsx_file_response(export.file.open("rb"), self.consultation)
 
 
 # --- Recording paper, telephone and event responses --------------------------------------------------
@@ -209,7 +251,7 @@ class ExportXlsxView(ConsultationStaffMixin, View):
 class RecordResponseView(ConsultationStaffMixin, FormView):
     template_name = TEMPLATES + "record.html"
     form_class = RecordResponseForm
-    edit_required = True
+    changes_consultation = True
 
     def get_form_kwargs(self):
         self.moment = timezone.now()
@@ -229,6 +271,7 @@ class RecordResponseView(ConsultationStaffMixin, FormView):
                 consent_to_quote=form.cleaned_data["consent_to_quote"],
                 received_at=form.received_at(),
                 recorded_by=self.request.user,
+                moment=self.moment,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -248,7 +291,7 @@ class OutcomesEditView(ConsultationStaffMixin, FormView):
 
     template_name = TEMPLATES + "outcomes.html"
     form_class = OutcomeItemForm
-    edit_required = True
+    changes_consultation = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -261,7 +304,7 @@ class OutcomesEditView(ConsultationStaffMixin, FormView):
             "items": list(self.consultation.outcome_items.all()),
             "item_form": item_form,
             "publish_form": publish_form,
-            "can_publish": context["status"] == "closed",
+            "can_publish": context["status"] == ConsultationStatus.CLOSED,
         }
         # The page's error summary and "Error:" title follow whichever form was sent with a problem.
         failed = publish_form if publish_form.is_bound and publish_form.errors else item_form
@@ -271,7 +314,7 @@ class OutcomesEditView(ConsultationStaffMixin, FormView):
 
     def form_valid(self, form):
         try:
-            item = services.outcome_item_save(item=form.item(self.consultation))
+            item = services.outcome_item_save(item=form.item(self.consultation), user=self.request.user)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -290,7 +333,10 @@ class OutcomesPublishView(OutcomesEditView):
         if publish_form.is_valid():
             try:
                 services.outcomes_publish(
-                    consultation=self.consultation, summary=publish_form.cleaned_data["summary"], moment=timezone.now()
+                    consultation=self.consultation,
+                    summary=publish_form.cleaned_data["summary"],
+                    moment=timezone.now(),
+                    user=request.user,
                 )
             except ValidationError as error:
                 publish_form.add_error(None, error)
@@ -313,7 +359,7 @@ class OutcomeItemDeleteView(ConsultationStaffMixin, TemplateView):
     """Asks first (GET), removes on POST."""
 
     template_name = TEMPLATES + "outcome_delete.html"
-    edit_required = True
+    changes_consultation = True
 
     def get_item(self) -> OutcomeItem:
         return get_object_or_404(self.consultation.outcome_items, pk=self.kwargs["item_pk"])
@@ -324,7 +370,7 @@ class OutcomeItemDeleteView(ConsultationStaffMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.outcome_item_delete(item=self.get_item())
+            services.outcome_item_delete(item=self.get_item(), user=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -335,26 +381,75 @@ class OutcomeItemDeleteView(ConsultationStaffMixin, TemplateView):
 # --- You said, we did: public ------------------------------------------------------------------------
 
 
-class PublicOutcomeListView(ListView):
-    """Every published "You said, we did", newest first, with its points; 10 consultations a page."""
+def outcome_list_page(*, number: int) -> tuple[dict, None]:
+    """One page of the public "You said, we did" list, ready to draw: the count, the consultations with
+    their points, and each row's address and date written once (three queries). Nothing in it
+    changes by itself with time, so it is kept until staff publish again (seen within the minute)."""
+    published = selectors.outcomes_published()
+    paginator = Paginator(published, OUTCOMES_PER_PAGE)
+    page = paginator.page(number)  # past the last page: InvalidPage, a 404
+    consultations = list(page.object_list)
+    outcomes_url = link_maker("consultations:outcomes", "slug")
+    for consultation in consultations:
+        consultation.outcomes_url = outcomes_url(consultation.slug)
+        consultation.published_text = govuk_date(consultation.outcomes_published_at)
+        consultation.points = list(consultation.outcome_items.all())
+    return {"count": paginator.count, "consultations": consultations}, None
+
+
+class PublicOutcomeListView(TemplateView):
+    """Every published "You said, we did", newest first, with its points; 10 consultations a page.
+    Visitors who are not signed in share each page's data for up to a minute
+    (common.cache.shared_with_visitors); signed-in people always read it afresh."""
 
     template_name = "consultations/outcomes/list.html"
-    context_object_name = "consultations"
-    paginate_by = OUTCOMES_PER_PAGE
-
-    def get_queryset(self):
-        return selectors.outcomes_published()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        return context | {"page_links": page_links(context["page_obj"]) if context["is_paginated"] else []}
+        try:
+            # Only the number's form here (any page past the last is refused in the build, uncached).
+            number = int(self.request.GET.get("page") or 1)
+            if number < 1:
+                raise InvalidPage
+            found = shared_with_visitors(
+                self.request,
+                f"outcome-list:{number}:{get_language()}",
+                lambda _now: outcome_list_page(number=number),
+                moment=timezone.now(),
+            )
+        except (ValueError, InvalidPage) as error:
+            raise Http404("No such page.") from error
+        page_obj = CountedPaginator((), OUTCOMES_PER_PAGE, count=found["count"]).page(number)
+        return super().get_context_data(**kwargs) | {
+            "consultations": found["consultations"],
+            "page_obj": page_obj,
+            "page_links": page_links(page_obj),
+        }
 
 
 class PublicOutcomesView(TemplateView):
+    """A published "You said, we did"; before it is published, a plain page saying so and when to
+    expect it, rather than a bare "page not found" for a link people were given."""
+
     template_name = "consultations/outcomes/detail.html"
 
+    def get(self, request, *args, **kwargs):
+        published = selectors.outcomes_published().filter(slug=kwargs["slug"]).first()
+        if published is None:
+            consultation = get_object_or_404(Consultation.objects.published(), slug=kwargs["slug"])
+            return render(
+                request,
+                "consultations/outcomes/not_published.html",
+                {
+                    "consultation": consultation,
+                    "still_taking_responses": consultation.status_at(timezone.now())
+                    in (ConsultationStatus.OPEN, ConsultationStatus.UPCOMING),
+                },
+            )
+        self.consultation = published
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        consultation = get_object_or_404(selectors.outcomes_published(), slug=self.kwargs["slug"])
+        consultation = self.consultation
         return super().get_context_data(**kwargs) | {
             "consultation": consultation,
             "items": list(consultation.outcome_items.all()),

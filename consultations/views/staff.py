@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from accounts.mixins import StaffRequiredMixin
-from participation_portal.pagination import page_links
+from common.dates import govuk_date, govuk_datetime
+from common.pagination import page_links
+from common.views import StaffRequiredMixin
 
 from .. import services
 from ..forms.staff import (
@@ -29,57 +29,12 @@ from ..forms.staff import (
 )
 from ..models import Consultation, Question, Response
 from . import public
+from .mixins import ConsultationStaffMixin
 
 LIST_PAGE_SIZE = 50
 
 
-def consultations_with_status(consultations, status: str, moment):
-    """Narrow to a status as status_at() names it: draft, upcoming, open, closed or withdrawn."""
-    if status == "draft":
-        return consultations.filter(published_at__isnull=True)
-    if status == "withdrawn":
-        return consultations.filter(withdrawn_at__isnull=False)
-    if status == "upcoming":
-        return consultations.upcoming_at(moment)
-    if status == "open":
-        return consultations.open_at(moment)
-    if status == "closed":
-        return consultations.closed_at(moment)
-    return consultations
-
-
-class StaffConsultationMixin(StaffRequiredMixin):
-    """A page about one consultation (or, without a pk, the list). Reading needs a staff role;
-    ``changes_consultation`` pages also need to be allowed to edit this consultation."""
-
-    permission_required = "consultations.read_consultation"
-    changes_consultation = False
-
-    @cached_property
-    def consultation(self) -> Consultation:
-        return get_object_or_404(Consultation.objects.select_related("team", "service_area"), pk=self.kwargs["pk"])
-
-    @cached_property
-    def can_edit(self) -> bool:
-        return self.request.user.has_perm("consultations.edit_consultation", self.consultation)
-
-    def has_permission(self):
-        if not super().has_permission():
-            return False
-        return not self.changes_consultation or self.can_edit
-
-    def overview_url(self, anchor: str = "") -> str:
-        url = reverse("consultations:staff-overview", kwargs={"pk": self.consultation.pk})
-        return f"{url}#{anchor}" if anchor else url
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if "pk" in self.kwargs:
-            context["consultation"] = self.consultation
-        return context
-
-
-class ListView(StaffConsultationMixin, generic.ListView):
+class ListView(ConsultationStaffMixin, generic.ListView):
     """Every team's consultations, newest first, filtered by team and status."""
 
     template_name = "consultations/staff/list.html"
@@ -108,7 +63,7 @@ class ListView(StaffConsultationMixin, generic.ListView):
         if team := self.filter_form.value("team"):
             consultations = consultations.filter(team=team)
         if status := self.filter_form.value("status"):
-            consultations = consultations_with_status(consultations, status, timezone.now())
+            consultations = consultations.with_status_at(status, timezone.now())
         return consultations
 
     def get_context_data(self, **kwargs):
@@ -152,22 +107,14 @@ class CreateView(ConsultationFormMixin, StaffRequiredMixin, generic.FormView):
         return context
 
 
-class EditView(ConsultationFormMixin, StaffConsultationMixin, generic.FormView):
+class EditView(ConsultationFormMixin, ConsultationStaffMixin, generic.FormView):
     changes_consultation = True
 
     def get(self, request, *args, **kwargs):
-        if self.consultation.withdrawn_at:
-            return self.refuse_withdrawn()
-        return super().get(request, *args, **kwargs)
+        return self.refused_change() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.consultation.withdrawn_at:
-            return self.refuse_withdrawn()
-        return super().post(request, *args, **kwargs)
-
-    def refuse_withdrawn(self):
-        messages.error(self.request, _("A withdrawn consultation cannot be changed."))
-        return redirect(self.overview_url())
+        return self.refused_change() or super().post(request, *args, **kwargs)
 
     def get_instance(self) -> Consultation:
         return self.consultation
@@ -190,8 +137,8 @@ def consultation_details(consultation: Consultation) -> list[tuple[str, str, str
         (_("Who it is for"), ", ".join(str(a.label) for a in consultation.audiences), "id_audiences_1"),
         (_("Service area"), str(consultation.service_area), "id_service_area"),
         (_("Team"), str(consultation.team), "id_team"),
-        (_("Opens"), public.when(consultation.opens_at), "id_opens_on_0"),
-        (_("Closes"), public.when(consultation.closes_at), "id_closes_on_0"),
+        (_("Opens"), govuk_datetime(consultation.opens_at), "id_opens_on_0"),
+        (_("Closes"), govuk_datetime(consultation.closes_at), "id_closes_on_0"),
         (_("Other ways to respond"), consultation.other_ways_to_respond, "id_other_ways_to_respond"),
         (_("Anonymous responses"), yes if consultation.anonymous_allowed else no, "id_anonymous_allowed_1"),
         (_("Contact details"), consultation.contact_details, "id_contact_details"),
@@ -201,7 +148,7 @@ def consultation_details(consultation: Consultation) -> list[tuple[str, str, str
             (_("Who will decide"), consultation.who_decides, "id_who_decides"),
             (
                 _("Children and young people hear back by"),
-                dateformat.format(consultation.feedback_due, "j F Y") if consultation.feedback_due else "",
+                govuk_date(consultation.feedback_due) if consultation.feedback_due else "",
                 "id_feedback_due_0",
             ),
         ]
@@ -209,7 +156,7 @@ def consultation_details(consultation: Consultation) -> list[tuple[str, str, str
     return rows
 
 
-class OverviewView(StaffConsultationMixin, generic.TemplateView):
+class OverviewView(ConsultationStaffMixin, generic.TemplateView):
     template_name = "consultations/staff/overview.html"
 
     def get_context_data(self, **kwargs):
@@ -219,17 +166,15 @@ class OverviewView(StaffConsultationMixin, generic.TemplateView):
             locked_message = ""
         except ValidationError as error:
             locked_message = error.messages[0]
-        moment = timezone.now()
         can_change = self.can_edit and not consultation.withdrawn_at
         questions = list(consultation.questions.all())
         for number, question in enumerate(questions, start=1):
             question.number = number
+        # The consultation, its status and can_edit come from ConsultationStaffMixin.
         return super().get_context_data(**kwargs) | {
-            "status": consultation.status_at(moment),
             "details": consultation_details(consultation),
-            "opens_text": public.when(consultation.opens_at),
-            "closes_text": public.when(consultation.closes_at),
-            "can_edit": self.can_edit,
+            "opens_text": govuk_datetime(consultation.opens_at),
+            "closes_text": govuk_datetime(consultation.closes_at),
             "can_change": can_change,
             "can_change_questions": can_change and not locked_message,
             "questions_locked_message": locked_message,
@@ -240,7 +185,7 @@ class OverviewView(StaffConsultationMixin, generic.TemplateView):
         }
 
 
-class PreviewView(StaffConsultationMixin, generic.TemplateView):
+class PreviewView(ConsultationStaffMixin, generic.TemplateView):
     """Exactly the public page, with a banner saying it is a preview."""
 
     template_name = "consultations/public/detail.html"
@@ -254,7 +199,7 @@ class PreviewView(StaffConsultationMixin, generic.TemplateView):
         )
 
 
-class PublishView(StaffConsultationMixin, generic.View):
+class PublishView(ConsultationStaffMixin, generic.View):
     changes_consultation = True
 
     def get(self, request, *args, **kwargs):
@@ -265,7 +210,9 @@ class PublishView(StaffConsultationMixin, generic.View):
             messages.info(request, _("This consultation is already published."))
             return redirect(self.overview_url())
         try:
-            consultation = services.consultation_publish(consultation=self.consultation, moment=timezone.now())
+            consultation = services.consultation_publish(
+                consultation=self.consultation, moment=timezone.now(), user=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.overview_url())
@@ -273,13 +220,13 @@ class PublishView(StaffConsultationMixin, generic.View):
             message = _("Consultation published. It is open for responses now.")
         else:
             message = _("Consultation published. It opens for responses at %(opens)s.") % {
-                "opens": public.when(consultation.opens_at)
+                "opens": govuk_datetime(consultation.opens_at)
             }
         messages.success(request, message)
         return redirect(self.overview_url())
 
 
-class WithdrawView(StaffConsultationMixin, generic.FormView):
+class WithdrawView(ConsultationStaffMixin, generic.FormView):
     changes_consultation = True
     template_name = "consultations/staff/withdraw.html"
     form_class = WithdrawForm
@@ -302,7 +249,10 @@ class WithdrawView(StaffConsultationMixin, generic.FormView):
     def form_valid(self, form):
         try:
             services.consultation_withdraw(
-                consultation=self.consultation, reason=form.cleaned_data["reason"], moment=timezone.now()
+                consultation=self.consultation,
+                reason=form.cleaned_data["reason"],
+                moment=timezone.now(),
+                user=self.request.user,
             )
         except ValidationError as error:
             form.add_error("reason", error)
@@ -314,7 +264,7 @@ class WithdrawView(StaffConsultationMixin, generic.FormView):
 # --- Questions ---------------------------------------------------------------------------------------------
 
 
-class QuestionMixin(StaffConsultationMixin):
+class QuestionMixin(ConsultationStaffMixin):
     """A question page: refused with a message once responses exist, 404 for another consultation's."""
 
     changes_consultation = True
@@ -329,9 +279,6 @@ class QuestionMixin(StaffConsultationMixin):
         if not request.user.is_authenticated or not self.has_permission():
             return super().dispatch(request, *args, **kwargs)  # the mixins redirect or refuse
         self.question  # noqa: B018 - a question of another consultation is a 404 before anything else
-        if self.consultation.withdrawn_at:
-            messages.error(request, _("A withdrawn consultation cannot be changed."))
-            return redirect(self.overview_url())
         try:
             services.ensure_questions_editable(self.consultation)
         except ValidationError as error:
@@ -356,9 +303,10 @@ class QuestionFormView(QuestionMixin, generic.FormView):
     def form_valid(self, form):
         adding = not form.instance.pk
         try:
-            services.question_save(question=form.instance)
+            services.question_save(question=form.instance, user=self.request.user)
         except ValidationError as error:
-            if error.code == "questions_locked":
+            # Locked or withdrawn while the form was open; an error about a field has no single code.
+            if getattr(error, "code", None) in ("questions_locked", "withdrawn"):
                 return self.refuse_locked(error)
             form.add_service_error(error)
             return self.form_invalid(form)
@@ -385,7 +333,7 @@ class QuestionMoveView(QuestionMixin, generic.View):
         if direction is None:
             return redirect(self.overview_url("questions"))
         try:
-            services.question_move(question=self.question, direction=direction)
+            services.question_move(question=self.question, direction=direction, user=request.user)
         except ValidationError as error:
             return self.refuse_locked(error)
         return redirect(self.overview_url(f"question-{self.question.pk}"))
@@ -396,7 +344,7 @@ class QuestionDeleteView(QuestionMixin, generic.TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.question_delete(question=self.question)
+            services.question_delete(question=self.question, user=request.user)
         except ValidationError as error:
             return self.refuse_locked(error)
         messages.success(request, _("Question deleted."))
@@ -406,23 +354,36 @@ class QuestionDeleteView(QuestionMixin, generic.TemplateView):
 # --- Documents ---------------------------------------------------------------------------------------------
 
 
-class DocumentCreateView(StaffConsultationMixin, generic.FormView):
+class DocumentCreateView(ConsultationStaffMixin, generic.FormView):
     changes_consultation = True
     template_name = "consultations/staff/document_form.html"
     form_class = DocumentForm
 
+    def get(self, request, *args, **kwargs):
+        return self.refused_change() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refused_change() or super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        services.document_add(
-            consultation=self.consultation,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            easy_read=form.cleaned_data["easy_read"],
-        )
+        try:
+            services.document_add(
+                consultation=self.consultation,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                easy_read=form.cleaned_data["easy_read"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "withdrawn":  # withdrawn while the form was open
+                return self.refused_change()
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Document uploaded."))
         return redirect(self.overview_url("documents"))
 
 
-class DocumentMixin(StaffConsultationMixin):
+class DocumentMixin(ConsultationStaffMixin):
     @cached_property
     def document(self):
         return get_object_or_404(self.consultation.documents.all(), pk=self.kwargs["document_pk"])
@@ -435,8 +396,14 @@ class DocumentDeleteView(DocumentMixin, generic.TemplateView):
     changes_consultation = True
     template_name = "consultations/staff/document_delete.html"
 
+    def get(self, request, *args, **kwargs):
+        return self.refused_change() or super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
-        services.document_delete(document=self.document)
+        try:
+            services.document_delete(document=self.document, user=request.user)
+        except ValidationError:
+            return self.refused_change()
         messages.success(request, _("Document deleted."))
         return redirect(self.overview_url("documents"))
 
