@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class CoproductionConfig(AppConfig):
     name = "coproduction"
     verbose_name = "Participation groups and co-production"
+    # Staff and managers work on groups and participants through the object rules in rules.py (their
+    # own teams' groups; managers across teams); administrators also hold every model permission of
+    # this app, for the administration site (accounts.roles.roles_sync).
+    role_permissions: dict[str, list[str]] = {}
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Membership, Participant
+
+        # A participant's details and memberships: who changed or removed them (viewing is logged by
+        # services.participant_details_view). Contact details and access needs are masked in the
+        # entries, so the log is not a second copy of what retention removes.
+        auditlog.register(Participant, mask_fields=["email", "phone", "access_needs"])
+        auditlog.register(Membership)

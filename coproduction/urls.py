@@ -1,5 +1,79 @@
+from django.urls import path
+
+from . import views
+
 app_name = "coproduction"
 
 public: list = []
-staff: list = []
+staff = [
+    path("staff/coproduction/", views.IndexView.as_view(), name="index"),
+    path("staff/coproduction/groups/", views.GroupListView.as_view(), name="groups"),
+    path("staff/coproduction/groups/new/", views.GroupCreateView.as_view(), name="group-create"),
+    path("staff/coproduction/groups/<int:group_pk>/", views.GroupDetailView.as_view(), name="group"),
+    path("staff/coproduction/groups/<int:group_pk>/edit/", views.GroupEditView.as_view(), name="group-edit"),
+    path("staff/coproduction/groups/<int:group_pk>/close/", views.GroupCloseView.as_view(), name="group-close"),
+    path(
+        "staff/coproduction/groups/<int:group_pk>/members/add/",
+        views.MembershipAddView.as_view(),
+        name="membership-add",
+    ),
+    path(
+        "staff/coproduction/groups/<int:group_pk>/members/<int:membership_pk>/end/",
+        views.MembershipEndView.as_view(),
+        name="membership-end",
+    ),
+    path("staff/coproduction/participants/", views.ParticipantListView.as_view(), name="participants"),
+    path("staff/coproduction/participants/new/", views.ParticipantCreateView.as_view(), name="participant-create"),
+    path("staff/coproduction/participants/import/", views.ImportView.as_view(), name="import"),
+    path(
+        "staff/coproduction/participants/import/template.csv",
+        views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path(
+        "staff/coproduction/participants/<int:participant_pk>/",
+        views.ParticipantDetailView.as_view(),
+        name="participant",
+    ),
+    path(
+        "staff/coproduction/participants/<int:participant_pk>/edit/",
+        views.ParticipantEditView.as_view(),
+        name="participant-edit",
+    ),
+    path("staff/coproduction/sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("staff/coproduction/sessions/new/", views.SessionCreateView.as_view(), name="session-create"),
+    path("staff/coproduction/sessions/<int:session_pk>/", views.SessionDetailView.as_view(), name="session"),
+    path("staff/coproduction/sessions/<int:session_pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/cancel/",
+        views.SessionCancelView.as_view(),
+        name="session-cancel",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/agenda/add/",
+        views.AgendaItemFormView.as_view(),
+        name="agenda-add",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/agenda/<int:agenda_item_pk>/edit/",
+        views.AgendaItemFormView.as_view(),
+        name="agenda-edit",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/agenda/<int:agenda_item_pk>/move/",
+        views.AgendaItemMoveView.as_view(),
+        name="agenda-move",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/agenda/<int:agenda_item_pk>/delete/",
+        views.AgendaItemDeleteView.as_view(),
+        name="agenda-delete",
+    ),
+    path("staff/coproduction/sessions/<int:session_pk>/register/", views.RegisterView.as_view(), name="register"),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/register/walk-in/",
+        views.WalkInAddView.as_view(),
+        name="walk-in",
+    ),
+]
 urlpatterns = public + staff

@@ -1,0 +1,459 @@
+"""Participation groups, the people who take part in them, and who belongs to which group.
+
+These are what the rest of co-production hangs from: a session is held by a group (or by none),
+invitations go to participants, the register names them, actions may be owned by one of them.
+Personal details (contact, access needs) sit on the participant, stated once and reused by every
+invitation; age is an age band, never a date of birth.
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from common.status import TagColour, tag_colours
+from common.text import search_words
+
+
+class GroupKind(models.TextChoices):
+    PARENT_CARER_FORUM = "parent_carer_forum", _("Parent carer forum")
+    YOUTH_FORUM = "youth_forum", _("Youth forum")
+    PARTNERSHIP_BOARD = "partnership_board", _("Partnership board")
+    TASK_AND_FINISH = "task_and_finish", _("Task-and-finish group")
+    WORKERS_NETWORK = "workers_network", _("Participation workers network")
+
+
+class BenchLevel(models.TextChoices):
+    """The three levels of co-production (the Bench model); sessions carry one too."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    SERVICE = "service", _("Service")
+    STRATEGIC = "strategic", _("Strategic")
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return GROUP_STATUS_COLOURS[self]
+
+
+GROUP_STATUS_COLOURS = tag_colours(
+    GroupStatus, {GroupStatus.ACTIVE: TagColour.GREEN, GroupStatus.CLOSED: TagColour.GREY}
+)
+
+
+class ParticipationGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(closed_at__isnull=True)
+
+    def closed(self):
+        return self.filter(closed_at__isnull=False)
+
+    def with_status(self, status: GroupStatus):
+        return self.active() if status == GroupStatus.ACTIVE else self.closed()
+
+    def of_teams(self, team_ids):
+        return self.filter(team_id__in=team_ids)
+
+    def search(self, text: str):
+        text = search_words(text)
+        return self.filter(Q(name__icontains=text) | Q(purpose__icontains=text)) if text else self
+
+
+class ParticipationGroup(models.Model):
+    """A standing group (forum, board, network) or a task-and-finish group, owned by one team."""
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind of group"), max_length=30, choices=GroupKind.choices)
+    purpose = models.TextField(_("purpose"))
+    bench_level = models.CharField(_("Bench level"), max_length=20, choices=BenchLevel.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participation_groups")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ParticipationGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "team", name="group_name_unique_in_team_ignoring_case"),
+            models.CheckConstraint(condition=Q(kind__in=GroupKind.values), name="group_kind_known"),
+            models.CheckConstraint(condition=Q(bench_level__in=BenchLevel.values), name="group_bench_level_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def status(self) -> GroupStatus:
+        return GroupStatus.CLOSED if self.closed_at else GroupStatus.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ParticipantRole(models.TextChoices):
+    PARENT_CARER = "parent_carer", _("Parent carer")
+    YOUNG_PERSON = "young_person", _("Young person")
+    PROFESSIONAL = "professional", _("Professional")
+    PARTNER_ORGANISATION = "partner_organisation", _("Partner organisation")
+    COUNCILLOR = "councillor", _("Councillor")
+
+
+# Whose presence makes a session co-production (the register's share, in later work).
+LIVED_EXPERIENCE_ROLES = (ParticipantRole.PARENT_CARER, ParticipantRole.YOUNG_PERSON)
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+
+
+class AgeBand(models.TextChoices):
+    """For young people only; the portal never asks for a date of birth."""
+
+    UNDER_11 = "under_11", _("Under 11")
+    AGE_11_15 = "11_15", _("11 to 15")
+    AGE_16_17 = "16_17", _("16 to 17")
+    AGE_18_25 = "18_25", _("18 to 25")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+    def search(self, text: str):
+        text = search_words(text)
+        return self.filter(Q(full_name__icontains=text) | Q(organisation__icontains=text)) if text else self
+
+    def in_groups_of_teams(self, team_ids):
+        """Recorded by one of the teams, or a member (now or before) of one of their groups."""
+        return self.filter(
+            Q(team_id__in=team_ids)
+            | Q(pk__in=Membership.objects.filter(group__team_id__in=team_ids).values("participant_id"))
+        )
+
+    def contactable(self):
+        return self.filter(contact_consent=True)
+
+
+class Participant(models.Model):
+    """Someone who takes part: a parent carer, a young person, a professional, a partner or a councillor.
+
+    Contact details and access needs are personal data: who may see them is in rules.py, and every
+    look at them is logged (services.participant_details_view). ``email`` and ``reference`` are the
+    keys a CSV import matches on, so both are unique when given.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=30, choices=ParticipantRole.choices)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    # null, not "": two people without an address must not collide on the unique key.
+    email = models.EmailField(_("email address"), null=True, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact method"), max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=50,
+        null=True,
+        blank=True,
+        help_text=_("An identifier from the team's own records, used to match rows when importing."),
+    )
+    access_needs = models.TextField(_("access and communication needs"), blank=True)
+    access_needs_consent = models.BooleanField(_("consents to us keeping their access needs"), default=False)
+    access_needs_review_on = models.DateField(_("review access needs by"), null=True, blank=True)
+    contact_consent = models.BooleanField(_("consents to be contacted"), default=False)
+    contact_consented_on = models.DateField(_("date of consent to be contacted"), null=True, blank=True)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+        verbose_name=_("user account"),
+    )
+    # The team that recorded the person; with the teams of their groups, it may see their details.
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="participants_recorded"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="participant_email_unique_ignoring_case"),
+            models.UniqueConstraint(Lower("reference"), name="participant_reference_unique_ignoring_case"),
+            models.CheckConstraint(
+                condition=Q(age_band="") | Q(role=ParticipantRole.YOUNG_PERSON), name="participant_age_band_young_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(access_needs="") | Q(access_needs_consent=True),
+                name="participant_access_needs_kept_with_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_consent=False) | Q(contact_consented_on__isnull=False),
+                name="participant_contact_consent_dated",
+            ),
+            models.CheckConstraint(condition=Q(role__in=ParticipantRole.values), name="participant_role_known"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def has_lived_experience(self) -> bool:
+        return self.role in LIVED_EXPERIENCE_ROLES
+
+    def access_needs_review_due(self, day: date) -> bool:
+        return bool(self.access_needs and self.access_needs_review_on and self.access_needs_review_on <= day)
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current_on(self, day: date):
+        """Members on ``day``: started on or before it and not ended before it (``ends_on`` is the last
+        day as a member)."""
+        return self.not_ended_on(day).filter(starts_on__lte=day)
+
+    def not_ended_on(self, day: date):
+        """Members on ``day`` and those who start later."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+    def ended(self):
+        return self.filter(ends_on__isnull=False)
+
+    def open_ended(self):
+        return self.filter(ends_on__isnull=True)
+
+
+class Membership(models.Model):
+    """A participant's time in a group, with the role they hold there."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(ParticipationGroup, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role in the group"), max_length=10, choices=MembershipRole.choices)
+    starts_on = models.DateField(_("member from"))
+    ends_on = models.DateField(_("member until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["participant__full_name", "starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "participant", "group", "starts_on", name="membership_unique_per_participant_group_start"
+            ),
+            # A person is in a group once at a time: a second open membership would count them twice.
+            models.UniqueConstraint(
+                "participant", "group", condition=Q(ends_on__isnull=True), name="membership_one_open_per_group"
+            ),
+            models.CheckConstraint(
+                # ends_on is the last day as a member, so a membership may end the day it began.
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="membership_ends_on_or_after_start",
+            ),
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} in {self.group}"
+
+    def is_current_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+# --- Sessions ----------------------------------------------------------------------------------------
+
+
+class LadderRung(models.TextChoices):
+    """The four ways people take part (the participation ladder)."""
+
+    INFORMATION = "information", _("Information")
+    CONSULTATION = "consultation", _("Consultation")
+    PARTICIPATION = "participation", _("Participation")
+    COPRODUCTION = "coproduction", _("Co-production")
+
+
+class Arrangement(models.TextChoices):
+    """Accessibility arrangements a session offers."""
+
+    BSL = "bsl", _("British Sign Language interpreter")
+    STEP_FREE = "step_free", _("Step-free access")
+    QUIET_ROOM = "quiet_room", _("Quiet room")
+    CHILDCARE = "childcare", _("Childcare")
+    TRANSPORT = "transport", _("Transport")
+
+
+class SessionStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAST = "past", _("Past")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return SESSION_STATUS_COLOURS[self]
+
+
+SESSION_STATUS_COLOURS = tag_colours(
+    SessionStatus,
+    {
+        SessionStatus.UPCOMING: TagColour.BLUE,
+        SessionStatus.IN_PROGRESS: TagColour.GREEN,
+        SessionStatus.PAST: TagColour.GREY,
+        SessionStatus.CANCELLED: TagColour.RED,
+    },
+)
+
+
+class SessionQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def upcoming_at(self, moment: datetime):
+        return self.filter(ends_at__gt=moment)
+
+    def past_at(self, moment: datetime):
+        return self.filter(ends_at__lte=moment)
+
+    def search(self, text: str):
+        text = search_words(text)
+        return self.filter(Q(title__icontains=text) | Q(purpose__icontains=text)) if text else self
+
+
+class Session(models.Model):
+    """A meeting: planned by a team, held by a group (or by none), with an agenda and a register.
+
+    Invitations, outcomes, actions and recognition hang from a session in later work. Start and end
+    are stored in UTC and shown in Europe/London (the site's time zone).
+    """
+
+    title = models.CharField(_("title"), max_length=150)
+    purpose = models.TextField(_("purpose"))
+    group = models.ForeignKey(
+        ParticipationGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("group"),
+    )
+    bench_level = models.CharField(_("Bench level"), max_length=20, choices=BenchLevel.choices)
+    rung = models.CharField(_("ladder rung"), max_length=20, choices=LadderRung.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    venue = models.TextField(_("venue"), blank=True)
+    venue_access = models.TextField(_("venue accessibility details"), blank=True)
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    arrangements = models.JSONField(_("accessibility arrangements offered"), default=list, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="coproduction_sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=~Q(venue="") | ~Q(online_link=""), name="session_has_venue_or_link"),
+            models.CheckConstraint(condition=Q(rung__in=LadderRung.values), name="session_rung_known"),
+            models.CheckConstraint(condition=Q(bench_level__in=BenchLevel.values), name="session_bench_level_known"),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="session_cancel_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "starts_at"], name="session_team_starts")]
+
+    def __str__(self):
+        return self.title
+
+    def status_at(self, moment: datetime) -> SessionStatus:
+        if self.cancelled_at:
+            return SessionStatus.CANCELLED
+        if moment < self.starts_at:
+            return SessionStatus.UPCOMING
+        if moment < self.ends_at:
+            return SessionStatus.IN_PROGRESS
+        return SessionStatus.PAST
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def has_started_at(self, moment: datetime) -> bool:
+        return moment >= self.starts_at
+
+    @property
+    def arrangement_labels(self) -> list[str]:
+        return [Arrangement(value).label for value in self.arrangements if value in Arrangement.values]
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.CharField(_("lead"), max_length=150, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes allowed"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    APOLOGIES = "apologies", _("Apologies")
+    ABSENT = "absent", _("Absent")
+
+
+class RegisterEntry(models.Model):
+    """One person on a session's register, with the role they held on the day (which may differ from
+    the role recorded on the participant: a parent carer may come as a professional)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="register_entries")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="register_entries")
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
+    role = models.CharField(_("role on the day"), max_length=30, choices=ParticipantRole.choices)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["participant__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint("session", "participant", name="register_entry_once_per_participant"),
+            models.CheckConstraint(condition=Q(attendance__in=Attendance.values), name="register_attendance_known"),
+            models.CheckConstraint(condition=Q(role__in=ParticipantRole.values), name="register_role_known"),
+            # A walk-in is someone who came: apologies or absence make no sense for them.
+            models.CheckConstraint(
+                condition=Q(walk_in=False) | Q(attendance=Attendance.ATTENDED), name="register_walk_in_attended"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} at {self.session}"
