@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from accounts.roles import Role
+from accounts.tests.factories import PASSWORD, TeamFactory, UserFactory
+
 PROJECT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT / "test-results" / "screenshots"
@@ -72,6 +75,14 @@ def page(browser, live_server, transactional_db):
     context.close()
 
 
+@pytest.fixture
+def staff(settings):
+    """Sam, of the Participation Team, signing in without a second factor (co-production journeys)."""
+    settings.REQUIRE_STAFF_2FA = False
+    team = TeamFactory(name="Participation Team", slug="participation")
+    return UserFactory(role=Role.STAFF, teams=[team], email="sam@example.gov.uk", full_name="Sam Patel")
+
+
 def assert_accessible(page, name: str) -> None:
     """axe-core finds no WCAG 2.2 A/AA violation; the page is saved as a screenshot for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -90,3 +101,24 @@ def assert_no_sideways_scrolling(page, width: int = 320) -> None:
     page.set_viewport_size({"width": width, "height": 800})
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"the page is {scroll_width}px wide on a {width}px screen"
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in as a member of staff (two-factor off) and land on the staff dashboard."""
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    follow(page, "button", "Sign in")
+    assert page.locator("h1").inner_text() == "Staff dashboard"
+
+
+def follow(page, role: str, name: str) -> None:
+    """Click a button or link and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).click()
+
+
+def fill_date(page, name: str, day) -> None:
+    page.locator(f"#id_{name}_0").fill(str(day.day))
+    page.locator(f"#id_{name}_1").fill(str(day.month))
+    page.locator(f"#id_{name}_2").fill(str(day.year))

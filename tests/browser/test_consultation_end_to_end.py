@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,12 +16,18 @@ from accounts.tests.factories import PASSWORD, TeamFactory, UserFactory
 from consultations.models import Consultation, QuestionKind
 from consultations.tests.factories import ConsultationFactory, QuestionFactory
 
+from .conftest import AXE_SCRIPT, assert_accessible
+
 
 @pytest.fixture
 def staff_page(browser, live_server, settings):
     settings.REQUIRE_STAFF_2FA = False
     context = browser.new_context(base_url=live_server.url)
-    yield context.new_page()
+    context.add_init_script(path=str(AXE_SCRIPT))  # so staff pages can be checked with axe too
+    staff = context.new_page()
+    staff.console_errors = []
+    staff.on("console", lambda msg: msg.type == "error" and staff.console_errors.append(msg.text))
+    yield staff
     context.close()
 
 
@@ -50,7 +57,7 @@ def test_a_response_travels_from_a_parent_to_staff_and_back_as_you_said_we_did(p
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Parent carer").check()
     page.get_by_label("Tell me what happened as a result").check()
-    page.get_by_label("Email address (optional)").fill("jo.parent@example.com")
+    page.get_by_label("Email address").fill("jo.parent@example.com")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Send response").click()
     reference = page.locator(".govuk-panel__body strong").inner_text()
@@ -67,6 +74,16 @@ def test_a_response_travels_from_a_parent_to_staff_and_back_as_you_said_we_did(p
     staff.get_by_role("link", name=reference).click()
     expect(staff.locator("main")).to_contain_text("One phone number that someone answers.")
     expect(staff.locator("main")).to_contain_text("Strongly disagree")
+    # The address is not beside the answers; looking it up is a step of its own, and recorded.
+    expect(staff.locator("main")).not_to_contain_text("jo.parent@example.com")
+    staff.get_by_role("link", name="Show contact details").click()
+    expect(staff.locator("main")).not_to_contain_text("jo.parent@example.com")
+    assert_accessible(staff, "staff-response-contact-warning")
+    staff.get_by_role("button", name="Show contact details").click()
+    expect(staff.locator("main")).to_contain_text("jo.parent@example.com")
+    assert_accessible(staff, "staff-response-contact")
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 1
+    staff.get_by_role("link", name="Back to the response").click()
     staff.get_by_role("link", name="Back to all responses").click()
     staff.get_by_role("navigation", name="Responses and outcomes").get_by_role("link", name="Summary").click()
     expect(staff.locator("main")).to_contain_text(re.compile(r"Strongly disagree\s*100%\W*\(1\)"))

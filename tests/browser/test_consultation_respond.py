@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consultations.models import QuestionKind, Response
 from consultations.tests.factories import ConsultationFactory, QuestionFactory, ServiceAreaFactory
@@ -147,11 +148,22 @@ def test_a_parent_carer_finds_a_consultation_answers_every_question_type_and_sen
     # About you.
     assert page.locator("h1").inner_text() == "About you"
     page.get_by_label("Parent carer").check()
+    # The address is asked for only once contact is ticked, under the checkboxes (GOV.UK's reveal).
+    email = page.get_by_label("Email address")
+    assert not email.is_visible()
+    check_page(page, "about-you")
+    page.get_by_label("Email me a receipt").check()
+    assert email.is_visible()
+    assert page.get_by_label("Email me a receipt").get_attribute("aria-controls") == "contact-email"
+    check_page(page, "about-you-email-revealed")
+    page.get_by_label("Email me a receipt").uncheck()
+    assert not email.is_visible()
     page.get_by_label("Email me a receipt").check()
     page.get_by_role("button", name="Continue").click()
     assert "Enter your email address so we can contact you" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Email address").is_visible()
     check_page(page, "about-you-error")
-    page.get_by_label("Email address (optional)").fill("sam.parent@example.com")
+    page.get_by_label("Email address").fill("sam.parent@example.com")
     page.get_by_role("button", name="Continue").click()
 
     # Check your answers, and change one.
@@ -204,11 +216,12 @@ def test_the_child_friendly_version_of_a_question_page(page):
     check_page(page, "child-friendly-start")
     page.get_by_role("button", name="Start now").click()
 
-    assert page.locator(".app-child-friendly img.app-choice-picture").count() == 5
+    # Waits for the page to finish loading: counting at once can catch it half parsed.
+    expect(page.locator(".app-child-friendly img.app-choice-picture")).to_have_count(5)
     check_page(page, "child-friendly-question-agreement")
     page.get_by_label("Strongly agree").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".app-child-friendly img.app-choice-picture").count() == 2
+    expect(page.locator(".app-child-friendly img.app-choice-picture")).to_have_count(2)
     check_page(page, "child-friendly-question-yes-no")
 
 
@@ -223,3 +236,24 @@ def test_an_upcoming_consultation_and_a_withdrawn_one_say_so(page):
     page.goto(f"/consultations/{withdrawn.slug}/respond/")
     assert page.locator("h1").inner_text() == "This consultation has been withdrawn"
     check_page(page, "respond-withdrawn")
+
+
+def test_on_a_phone_the_hub_shows_results_first_with_the_filters_folded(page):
+    ConsultationFactory(title="Booking short breaks")
+    ConsultationFactory(upcoming=True, title="The Local Offer website")
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/consultations/")
+    filters = page.locator("details.app-filters-details")
+    assert filters.get_attribute("open") is None
+    assert not page.get_by_label("Who it is for").is_visible()
+    # The first consultation is on the first screen.
+    link = page.get_by_role("link", name="Booking short breaks")
+    assert link.bounding_box()["y"] + link.bounding_box()["height"] < 667
+    page.screenshot(path=str(SCREENSHOTS / "consultations-hub-375.png"))
+    assert_accessible(page, "consultations-hub-phone")
+    page.get_by_text("Search and filters").click()
+    assert page.get_by_label("Who it is for").is_visible()
+    page.get_by_label("Who it is for").select_option("parent_carers")
+    page.get_by_role("button", name="Apply filters").click()
+    # With a filter applied the filters stay open, so the person sees what they chose.
+    assert page.get_by_label("Who it is for").is_visible()

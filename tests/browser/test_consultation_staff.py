@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.tests.factories import PASSWORD, TeamFactory, UserFactory
+from accounts.tests.factories import TeamFactory, UserFactory
 from consultations.models import Consultation
 from consultations.tests.factories import ConsultationFactory, ServiceAreaFactory
 
-from .conftest import assert_accessible, assert_no_sideways_scrolling
+from .conftest import assert_accessible, assert_no_sideways_scrolling, fill_date, follow, sign_in
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -37,31 +37,13 @@ def staff(settings, tmp_path):
     return UserFactory(role=Role.STAFF, teams=[team], email="sam@example.gov.uk", full_name="Sam Patel")
 
 
-def sign_in(page, email: str) -> None:
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    follow(page, "button", "Sign in")
-    assert page.locator("h1").inner_text() == "Staff dashboard"
-
-
-def follow(page, role: str, name: str) -> None:
-    """Click a button or link and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.get_by_role(role, name=name).click()
-
-
-def fill_date(page, name: str, day) -> None:
-    page.locator(f"#id_{name}_0").fill(str(day.day))
-    page.locator(f"#id_{name}_1").fill(str(day.month))
-    page.locator(f"#id_{name}_2").fill(str(day.year))
-
-
 def add_question(page, kind: str, text: str, choices: str, number: str) -> None:
     follow(page, "button", "Add a question")
     assert page.locator("h1").inner_text() == "Add a question"
     page.get_by_label(kind, exact=True).check()
     page.get_by_label("Question", exact=True).fill(text)
+    # Choices are asked for only for the kinds that have choices to type.
+    assert page.get_by_label("Choices (for single and multiple choice questions)").is_visible() == bool(choices)
     if choices:
         page.get_by_label("Choices (for single and multiple choice questions)").fill(choices)
     page.locator("#id_required_1").check()  # yes, an answer is required
@@ -119,6 +101,7 @@ def test_staff_draft_preview_and_publish_a_consultation(page, staff):
 
     # The question form, with its errors shown.
     follow(page, "button", "Add a question")
+    assert not page.get_by_label("Choices (for single and multiple choice questions)").is_visible()
     assert_accessible(page, "staff-question-form")
     follow(page, "button", "Save question")
     assert page.locator(".govuk-error-summary").count() == 1

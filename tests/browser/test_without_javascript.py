@@ -40,6 +40,9 @@ def test_a_parent_carer_responds_with_javascript_switched_off(page_without_javas
     page.get_by_label("Holidays").check()
     page.get_by_role("button", name="Continue").click()
     assert page.locator("h1").inner_text() == "About you"
+    # Without JavaScript the address is simply shown under the contact choices, pointed at by nothing.
+    assert page.get_by_label("Email address").is_visible()
+    assert page.locator("[aria-controls]").count() == 0
     page.get_by_role("button", name="Continue").click()
     assert page.locator("h1").inner_text() == "Check your answers before sending your response"
     page.get_by_role("button", name="Send response").click()
