@@ -9,7 +9,6 @@ written in either format (CSV or formula injection: a cell such as ``=HYPERLINK(
 otherwise run as a formula when a member of staff opens the file).
 """
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
@@ -21,12 +20,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from common.text import without_bidi_controls
+from common.spreadsheets import FORMULA_TRIGGERS, csv_lines, spreadsheet_safe  # noqa: F401 (the export's API)
 
 from .models import Answer, Channel, Consultation, Question, RespondentType
 
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP's list).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Responses are read this many at a time, each batch with its answers and selections: three queries
 # per batch, so a large export neither holds every response in memory nor runs a query per row.
 EXPORT_CHUNK = 500
@@ -34,20 +31,6 @@ CHOICE_SEPARATOR = "; "
 # Past this many responses an Excel file is built by a worker, not in the request: at about 0.5 ms a
 # response this is some 10 seconds, well inside the web worker's 30 second timeout.
 XLSX_IN_REQUEST_LIMIT = 20_000
-
-
-def spreadsheet_safe(value) -> str:
-    """Return the value as text that no spreadsheet will run as a formula.
-
-    Invisible direction controls are removed first (they would reorder what the reader sees, and
-    one in front could hide a formula). Then a value starting with ``=``, ``+``, ``-``, ``@``, a tab
-    or a carriage return gets a single quote in front, so it is shown as typed (with the quote)
-    instead of being calculated. Used for every cell of both the CSV and the XLSX export.
-    """
-    text = without_bidi_controls(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
 
 
 def header_row(questions: list[Question]) -> list[str]:
@@ -97,21 +80,6 @@ def rows(consultation: Consultation, *, chunk_size: int = EXPORT_CHUNK) -> Itera
 
 def filename(consultation: Consultation, extension: str) -> str:
     return f"{consultation.slug}-responses-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-class _Echo:
-    """A file-like object whose write() hands back the line, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(table: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text, a line at a time. Starts with a byte order mark so Excel reads it as UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in table:
-        yield writer.writerow(row)
 
 
 def xlsx_write(table: Iterable[list[str]], file: IO[bytes], *, progress: Callable[[int], None] | None = None) -> int:
