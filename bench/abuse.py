@@ -18,7 +18,6 @@ phase. Figures are only comparable within one run. The limits are the portal's d
 """
 
 import argparse
-import http.client
 import os
 import re
 import socket
@@ -32,7 +31,12 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this folder comes first on the path, and its http.py would stand in for the
+# standard library's http; the project's root takes its place.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+import http.client  # noqa: E402
+
 WORK = Path(tempfile.mkdtemp(prefix="abuse-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation_portal.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
