@@ -677,7 +677,16 @@ class SessionFilterForm(FilterForm):
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
+    """People to invite, each said to be unreachable by e-mail before anyone is ticked."""
+
     bound_field_class = FirstOptionBoundField
+
+    def label_from_instance(self, obj):
+        if not obj.contact_consent:
+            return _("%(name)s (has not agreed to be contacted)") % {"name": obj.full_name}
+        if not obj.email:
+            return _("%(name)s (has no email address)") % {"name": obj.full_name}
+        return obj.full_name
 
 
 class InviteForm(ServiceErrorsMixin, forms.Form):

@@ -62,9 +62,11 @@ def test_staff_invite_the_group_s_members_and_are_told_who_was_skipped(
 
 def test_staff_invite_chosen_people_found_by_name(staff_client, staff, upcoming, django_capture_on_commit_callbacks):
     chosen = ParticipantFactory(full_name="Chris Doyle", team=upcoming.team, **CONSENTED)
+    ParticipantFactory(full_name="Chris Lowe", team=upcoming.team)
     client = staff_client(staff)
     url = reverse("coproduction:invite", args=[upcoming.pk])
-    assert "Chris Doyle" in client.get(url, {"q": "Chris"}).content.decode()
+    found = client.get(url, {"q": "Chris"}).content.decode()
+    assert "Chris Doyle\n" in found and "Chris Lowe (has not agreed to be contacted)" in found
     assert "Select the people to invite" in client.post(url, {}).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"participants": [chosen.pk]}).status_code == 302
