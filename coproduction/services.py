@@ -934,8 +934,9 @@ def invitees_tell(*, session: Session, template: str, method: str, moment: datet
 
 def session_changes_tell(*, stored: Session, session: Session, moment: datetime) -> None:
     """After a session was saved: a change of time or place goes to its invitees as an update, and a
-    larger capacity gives places to those waiting."""
-    if not session.invitations.exists():
+    larger capacity gives places to those waiting. Correcting a session that has taken place tells
+    no one."""
+    if max(stored.ends_at, session.ends_at) <= moment or not session.invitations.exists():
         return
     if any(getattr(stored, name) != getattr(session, name) for name in TIME_AND_PLACE):
         session.calendar_sequence = stored.calendar_sequence + 1
@@ -948,7 +949,10 @@ def session_changes_tell(*, stored: Session, session: Session, moment: datetime)
 
 def places_fill(*, session: Session, moment: datetime) -> list[Invitation]:
     """Give free places to those waiting longest, and tell each by e-mail. The caller holds the
-    session's row lock, so two replies never give away one place twice."""
+    session's row lock, so two replies never give away one place twice. Once the session has
+    started, no place is given."""
+    if moment >= session.starts_at:
+        return []
     if session.capacity is None:
         free = None
     else:

@@ -145,7 +145,7 @@ def test_moving_a_session_sends_an_update_with_the_same_uid_and_a_higher_sequenc
     session.refresh_from_db()
     session.starts_at += timedelta(days=1)
     session.ends_at += timedelta(days=1)
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.session_save(session=session, user=staff)
     update = mail.outbox[1]
     assert update.subject.startswith("Changed: Short breaks review, now Monday 26 October 2026")
@@ -157,7 +157,7 @@ def test_moving_a_session_sends_an_update_with_the_same_uid_and_a_higher_sequenc
     assert session.calendar_sequence == 1
     # A change that is not of time or place sends nothing.
     session.purpose = "A new purpose"
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.session_save(session=session, user=staff)
     assert len(mail.outbox) == 2
 
@@ -268,7 +268,7 @@ def test_raising_the_capacity_gives_places_to_those_waiting(session, staff, djan
     reply(second, Reply.YES)
     session.refresh_from_db()
     session.capacity = 2
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.session_save(session=session, user=staff)
     second.refresh_from_db()
     assert second.holds_place and len(mail.outbox) == 1
@@ -389,3 +389,14 @@ def test_a_feed_address_that_was_guessed_or_changed_is_not_found(client, group, 
     assert client.get(reverse("coproduction:calendar-feed", args=[token])).status_code == 404
     other = services.feed_token_for(group).replace(str(group.pk), str(group.pk + 1), 1)
     assert client.get(reverse("coproduction:calendar-feed", args=[other])).status_code == 404
+
+
+def test_correcting_a_session_that_has_taken_place_tells_no_one(session, staff, django_capture_on_commit_callbacks):
+    InvitationFactory(session=session)
+    with time_machine.travel(session.ends_at + timedelta(days=1), tick=False):
+        session.refresh_from_db()
+        session.ends_at += timedelta(minutes=30)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.session_save(session=session, user=staff)
+    session.refresh_from_db()
+    assert session.calendar_sequence == 0 and mail.outbox == []
