@@ -7,7 +7,8 @@ paragraph and no query).
 It builds its own data in BENCH_DATABASE_URL (PostgreSQL expected; by default
 postgres://postgres@127.0.0.1:5432/participation_portal_bench, created if missing) and refuses a
 database that holds anything but its own data. For each size it grows the consultations (a tenth
-open, a tenth upcoming, the rest closed, a tenth of those with "You said, we did"), restarts
+open, a tenth upcoming, the rest closed, a tenth of those with "You said, we did"; the staff pages'
+consultations have --responses responses, and a co-production session as many invitees), restarts
 gunicorn (production's gunicorn.conf.py with 2 worker processes), runs every page for --duration
 seconds at each connection count, pages interleaved and each --repeat times so the spread shows,
 then times whole response submissions from 1 and 5 concurrent clients. It prints, per page and size,
@@ -289,6 +290,7 @@ def serving_environment(database_url: str, folder: Path) -> dict[str, str]:
         RESPONSE_START_RATE="1000000/h",
         RESPONSE_PAGE_RATE="1000000/h",
         ANONYMOUS_FORM_RATE="1000000/h",
+        COPRODUCTION_RSVP_RATE="1000000/h",
     )
     return env
 
@@ -408,6 +410,8 @@ class Targets:
     said_did_slug: str
     responses: dict[int, int]  # number of responses -> consultation id
     plan: ResponsePlan
+    sessions: dict[int, int]  # number of invitees -> co-production session id
+    rsvp_path: str  # an invitee's reply page, in the session with the most invitees
 
 
 @dataclass
@@ -499,6 +503,7 @@ def data_base(*, response_counts: list[int]) -> tuple[Targets, Made]:
         with_responses[count] = target.pk
         start += count
 
+    sessions, rsvp_path = coproduction_data(team=team, invitee_counts=response_counts)
     client = Client()
     client.force_login(staff)
     targets = Targets(
@@ -511,8 +516,66 @@ def data_base(*, response_counts: list[int]) -> tuple[Targets, Made]:
             pages=pages,
             about_you={"respondent_type": "parent_carer", "consent_to_quote": "no"},
         ),
+        sessions=sessions,
+        rsvp_path=rsvp_path,
     )
     return targets, Made(open=1, closed=1 + len(response_counts), said_did=1)
+
+
+def coproduction_data(*, team, invitee_counts: list[int]) -> tuple[dict[int, int], str]:
+    """One upcoming session per count, with that many members invited, a quarter of them each saying
+    yes (some needing an interpreter), maybe, no, or nothing yet; and the reply link of one of the
+    largest session's invitees."""
+    from datetime import date
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from coproduction import services
+    from coproduction.models import Arrangement, Invitation, Membership, Participant, Reply
+    from coproduction.tests.factories import ParticipationGroupFactory, SessionFactory
+
+    now = timezone.now()
+    sessions, start = {}, 0
+    for count in invitee_counts:
+        group = ParticipationGroupFactory(team=team, name=f"Bench forum of {count}")
+        session = SessionFactory(
+            group=group,
+            title=f"Bench session with {count} invited",
+            starts_at=now + timedelta(days=30),
+            capacity=count // 2,
+            arrangements=[Arrangement.BSL, Arrangement.STEP_FREE],
+        )
+        people = Participant.objects.bulk_create(
+            Participant(
+                full_name=f"Bench person {start + n}",
+                role="parent_carer",
+                email=f"bench{start + n}@example.com",
+                team=team,
+                contact_consent=True,
+                contact_consented_on=date(2026, 1, 5),
+            )
+            for n in range(count)
+        )
+        start += count
+        Membership.objects.bulk_create(
+            Membership(group=group, participant=person, role="member", starts_on=date(2020, 1, 1)) for person in people
+        )
+        Invitation.objects.bulk_create(
+            Invitation(
+                session=session,
+                participant=person,
+                invited_at=now,
+                reply=[Reply.YES, Reply.MAYBE, Reply.NO, ""][n % 4],
+                replied_at=now if n % 4 != 3 else None,
+                arrangements=[Arrangement.BSL] if n % 8 == 0 else [],
+            )
+            for n, person in enumerate(people)
+        )
+        sessions[count] = session.pk
+    invitation = Invitation.objects.filter(session_id=sessions[max(invitee_counts)], reply="").first()
+    token = services.rsvp_token_for(invitation)
+    return sessions, reverse("coproduction:rsvp", kwargs={"rsvp_token": token})
 
 
 def data_grow(made: Made, size: int) -> None:
@@ -602,8 +665,12 @@ def pages_for(targets: Targets) -> list[Page]:
         Page("said-did-list", '"You said, we did" list', "/you-said-we-did/"),
         Page("said-did", '"You said, we did" item', f"/consultations/{targets.said_did_slug}/you-said-we-did/"),
         Page("respond-start", "respond start", f"/consultations/{slug}/respond/"),
+        Page("rsvp", "reply to a session invitation", targets.rsvp_path),
         Page("staff-list", "staff: consultations", "/staff/consultations/", public=False, staff=True),
     ]
+    for count, pk in targets.sessions.items():
+        label, path = f"staff: session, {count:,} invited", f"/staff/coproduction/sessions/{pk}/"
+        pages.append(Page(f"staff-session-{count}", label, path, public=False, staff=True))
     for count, pk in targets.responses.items():
         base = f"/staff/consultations/{pk}/responses/"
         pages.append(Page(f"staff-responses-{count}", f"staff: {count:,} responses", base, public=False, staff=True))
@@ -703,7 +770,10 @@ def say(message: str) -> None:
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="numbers of consultations, comma-separated (10,10000; quick: 10,100)")
-    parser.add_argument("--responses", help="responses of the staff pages' consultations (100,10000; quick: 10,100)")
+    parser.add_argument(
+        "--responses",
+        help="responses of the staff pages' consultations, and invitees of their sessions (100,10000; quick: 10,100)",
+    )
     parser.add_argument("--duration", type=float, help="seconds of each wrk run (5; quick: 1)")
     parser.add_argument("--repeat", type=int, help="runs of each page, interleaved (3; quick: 2)")
     parser.add_argument("--connections", default="10", help="wrk connections, comma-separated (e.g. 10,50)")

@@ -12,10 +12,13 @@ class CoproductionConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Membership, Participant
+        from .models import Invitation, Membership, Participant
 
         # A participant's details and memberships: who changed or removed them (viewing is logged by
         # services.participant_details_view). Contact details and access needs are masked in the
         # entries, so the log is not a second copy of what retention removes.
         auditlog.register(Participant, mask_fields=["email", "phone", "access_needs"])
         auditlog.register(Membership)
+        # A reply to an invitation carries what the person needs to take part: changes to it are
+        # logged the same way, masked.
+        auditlog.register(Invitation, mask_fields=["access_needs"])

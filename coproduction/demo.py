@@ -1,5 +1,6 @@
 """Demo participation groups, participants and memberships (one group closed), and sessions: past ones
-with registers (one warned about) and upcoming ones with agendas. Safe to run twice."""
+with registers (one warned about) and upcoming ones with agendas, invitations and replies (one session
+full, with a waiting list). Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 
@@ -16,11 +17,13 @@ from .models import (
     BenchLevel,
     ContactMethod,
     GroupKind,
+    Invitation,
     LadderRung,
     MembershipRole,
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Reply,
     Session,
 )
 
@@ -99,6 +102,8 @@ def demo_load(*, moment: datetime) -> None:
         groups_load(moment=moment)
     if not Session.objects.exists():
         sessions_load(moment=moment)
+    if not Invitation.objects.exists():
+        invitations_load(moment=moment)
 
 
 def groups_load(*, moment: datetime) -> None:
@@ -243,3 +248,40 @@ def sessions_load(*, moment: datetime) -> None:
         role=people["Chris Doyle"].role,
         moment=board.starts_at + timedelta(minutes=20),
     )
+
+
+# Replies to the upcoming sessions' invitations: (session title, reference, reply, arrangements, needs).
+DEMO_REPLIES = [
+    ("Parent Carer Forum: the Local Offer website", "PCF-001", Reply.YES, [Arrangement.STEP_FREE], ""),
+    ("Parent Carer Forum: the Local Offer website", "PCF-003", Reply.YES, [Arrangement.BSL], "A seat near the front"),
+    ("Parent Carer Forum: the Local Offer website", "PCF-002", Reply.MAYBE, [Arrangement.CHILDCARE], ""),
+    ("Short breaks: testing the new booking form", "PCF-002", Reply.YES, [], ""),
+    ("Short breaks: testing the new booking form", "PCF-003", Reply.YES, [Arrangement.STEP_FREE], ""),
+]
+
+
+def invitations_load(*, moment: datetime) -> None:
+    """Invite the members of every upcoming session's group, and record some replies; the booking-form
+    session has one place, so its second yes waits."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    sessions = {session.title: session for session in Session.objects.upcoming_at(moment).not_cancelled()}
+    booking = sessions.get("Short breaks: testing the new booking form")
+    if booking is not None:
+        booking.capacity = 1
+        services.session_save(session=booking, user=manager)
+    for session in sessions.values():
+        services.invitations_send(
+            session=session, participants=services.register_people(session), user=manager, moment=moment
+        )
+    for title, reference, reply, arrangements, needs in DEMO_REPLIES:
+        invitation = Invitation.objects.filter(session__title=title, participant__reference=reference).first()
+        if invitation is not None:
+            person = invitation.participant  # the form is filled in with what they told us before
+            services.invitation_reply(
+                invitation=invitation,
+                reply=reply,
+                arrangements=arrangements,
+                access_needs=needs or person.access_needs,
+                keep_needs=person.access_needs_consent,
+                moment=moment,
+            )

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from common.forms import DateInputField, GovCheckboxes, GovRadios, date_input_error, gds_helper
+from common.forms import (
+    DateInputField,
+    FirstOptionBoundField,
+    GovCheckboxes,
+    GovRadios,
+    date_input_error,
+    gds_helper,
+)
 from common.text import NulFreeFormMixin
 
 from .models import (
@@ -32,6 +39,7 @@ from .models import (
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Reply,
     Session,
 )
 from .rules import groups_changeable_by
@@ -663,3 +671,80 @@ class SessionFilterForm(FilterForm):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+
+
+# --- Invitations and replies -------------------------------------------------------------------------
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    """People to invite, each said to be unreachable by e-mail before anyone is ticked."""
+
+    bound_field_class = FirstOptionBoundField
+
+    def label_from_instance(self, obj):
+        if not obj.contact_consent:
+            return _("%(name)s (has not agreed to be contacted)") % {"name": obj.full_name}
+        if not obj.email:
+            return _("%(name)s (has no email address)") % {"name": obj.full_name}
+        return obj.full_name
+
+
+class InviteForm(ServiceErrorsMixin, forms.Form):
+    """Choose people to invite among those found by name."""
+
+    participants = ParticipantsField(
+        label=_("Who do you want to invite?"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select the people to invite"),
+            "invalid_choice": _("Select the people to invite from the list"),
+            "invalid_pk_value": _("Select the people to invite from the list"),
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = candidates
+        self.helper = gds_helper(Field.checkboxes("participants", legend_size=Size.SMALL), button=_("Send invitations"))
+
+
+class RsvpForm(NulFreeFormMixin, forms.Form):
+    """An invitee's reply: whether they can come, and what they need to take part."""
+
+    reply = GovRadios(
+        label=_("Can you come?"), choices=Reply.choices, error_messages={"required": _("Select whether you can come")}
+    )
+    arrangements = GovCheckboxes(
+        label=_("What do you need to take part? (optional)"),
+        help_text=_("Select all that you need."),
+        required=False,
+        error_messages={"invalid_choice": _("Select what you need from the list")},
+    )
+    access_needs = forms.CharField(
+        label=_("Anything else you need to take part (optional)"),
+        help_text=_("For example, large print papers, a break every hour, or someone to come with you."),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": _("What you need must be 2,000 characters or fewer")},
+    )
+    keep_needs = forms.BooleanField(
+        label=_("Keep what I need for future invitations"),
+        help_text=_(
+            "We will fill it in for you next time. Leave it unticked and we will not keep it after this session."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [(value, Arrangement(value).label) for value in session.arrangements if value in Arrangement.values]
+        layout = [Field.radios("reply", legend_size=Size.MEDIUM, legend_tag="h2")]
+        if offered:
+            self.fields["arrangements"].choices = offered
+            layout.append(Field.checkboxes("arrangements", legend_size=Size.SMALL))
+        else:
+            del self.fields["arrangements"]
+        layout += [Field.textarea("access_needs", rows=3), Field.checkbox("keep_needs")]
+        self.helper = gds_helper(*layout, button=_("Send reply"))

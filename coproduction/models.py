@@ -372,6 +372,9 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The calendar files' SEQUENCE: raised each time invitees are sent a change of time or place,
+    # or the cancellation, so their calendars replace the event instead of adding a second one.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -457,3 +460,76 @@ class RegisterEntry(models.Model):
 
     def __str__(self):
         return f"{self.participant} at {self.session}"
+
+
+# --- Invitations and replies -----------------------------------------------------------------------
+
+
+class Reply(models.TextChoices):
+    YES = "yes", _("Yes, I will come")
+    MAYBE = "maybe", _("Maybe")
+    NO = "no", _("No, I cannot come")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def holding_places(self):
+        """Said yes and have a place (not on the waiting list)."""
+        return self.filter(reply=Reply.YES, waiting_since__isnull=True)
+
+    def waiting(self):
+        return self.filter(reply=Reply.YES, waiting_since__isnull=False).order_by("waiting_since", "pk")
+
+    def coming_or_maybe(self):
+        """Those a reminder is for: a place held, or a maybe."""
+        return self.filter(Q(reply=Reply.YES, waiting_since__isnull=True) | Q(reply=Reply.MAYBE))
+
+    def not_reminded(self):
+        return self.filter(reminded_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """One person invited to one session, once; their reply and what they need to take part.
+
+    A yes to a full session joins the waiting list (``waiting_since``); a place freed by someone who
+    can no longer come goes to the person waiting longest. ``arrangements`` are the session's offered
+    arrangements the person asked for (counted on the session page); ``access_needs`` is what they
+    wrote for this session, kept on their participant record too only if they consent.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="invitations")
+    invited_at = models.DateTimeField()
+    reply = models.CharField(_("reply"), max_length=10, choices=Reply.choices, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    arrangements = models.JSONField(_("arrangements needed"), default=list, blank=True)
+    access_needs = models.TextField(_("access and communication needs"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["participant__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint("session", "participant", name="invitation_once_per_participant"),
+            models.CheckConstraint(condition=Q(reply="") | Q(reply__in=Reply.values), name="invitation_reply_known"),
+            models.CheckConstraint(
+                condition=Q(waiting_since__isnull=True) | Q(reply=Reply.YES), name="invitation_waiting_said_yes"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "reply"], name="invitation_session_reply")]
+
+    def __str__(self):
+        return f"{self.participant} to {self.session}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.waiting_since is not None
+
+    @property
+    def holds_place(self) -> bool:
+        return self.reply == Reply.YES and self.waiting_since is None
+
+    @property
+    def arrangement_labels(self) -> list[str]:
+        return [Arrangement(value).label for value in self.arrangements if value in Arrangement.values]

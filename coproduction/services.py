@@ -7,21 +7,27 @@ so a page can say what went wrong and nothing is half-saved.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team, User
 from accounts.roles import team_ids
 from common.audit import personal_data_viewed
+from common.dates import govuk_time
+from notifications.services import File, message_queue
 
+from . import calendar
 from .models import (
     LIVED_EXPERIENCE_ROLES,
     AgeBand,
@@ -29,6 +35,7 @@ from .models import (
     Arrangement,
     Attendance,
     ContactMethod,
+    Invitation,
     LadderRung,
     Membership,
     MembershipRole,
@@ -36,6 +43,7 @@ from .models import (
     ParticipantRole,
     ParticipationGroup,
     RegisterEntry,
+    Reply,
     Session,
 )
 
@@ -606,6 +614,7 @@ def session_save(*, session: Session, user: User) -> Session:
     """Plan a session or change one. Its team's staff (or a manager) may; a cancelled session is kept
     as it was; the end comes after the start; it has a venue or an online link (or both); a session
     whose register has no parent carer or young person present cannot be co-production."""
+    stored = None
     if session.pk:
         stored = Session.objects.select_for_update().get(pk=session.pk)
         session_edit_check(session=stored, user=user)
@@ -633,7 +642,11 @@ def session_save(*, session: Session, user: User) -> Session:
     if errors:
         raise ValidationError(errors)
     coproduction_check(session=session, rung=session.rung)
+    if stored is not None:
+        session.calendar_sequence = stored.calendar_sequence
     session.save()
+    if stored is not None:
+        session_changes_tell(stored=stored, session=session, moment=timezone.now())
     return session
 
 
@@ -651,7 +664,9 @@ def session_cancel(*, session: Session, user: User, reason: str, moment: datetim
         refuse(_("This session has already taken place, so it cannot be cancelled."), code="past")
     session.cancelled_at = moment
     session.cancel_reason = reason.strip()
-    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    session.calendar_sequence += 1
+    session.save(update_fields=["cancelled_at", "cancel_reason", "calendar_sequence"])
+    invitees_tell(session=session, template="coproduction/invitation_cancelled", method=calendar.CANCEL, moment=moment)
     return session
 
 
@@ -784,3 +799,358 @@ def walk_in_add(
         walk_in=True,
         recorded_at=moment,
     )
+
+
+# --- Invitations, replies and reminders ---------------------------------------------------------------
+# A session's invitees get an e-mail with the session's details, a link to reply (no account needed)
+# and a calendar file. A change of time or place, and a cancellation, are sent to them with the same
+# calendar UID and a higher SEQUENCE (calendar.py). Each e-mail is an outbox row with a dedupe key, so
+# no job or double click sends one twice.
+
+RSVP_SALT = "coproduction.rsvp"
+# A reply link stops working this long after it was sent (and whenever its session has started).
+RSVP_LINK_MAX_AGE = timedelta(days=400)
+INVITE_MAX = 500  # people invited in one go; a bigger group is invited in parts
+REMINDER_BATCH = 1000
+# What makes invitees' calendars out of date: a change to any of these sends them an update.
+TIME_AND_PLACE = ("starts_at", "ends_at", "venue", "venue_access", "online_link")
+
+
+def rsvp_token_for(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=RSVP_SALT)
+
+
+def rsvp_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("coproduction:rsvp", kwargs={"rsvp_token": rsvp_token_for(invitation)})
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation a reply link names; ValidationError "expired" for an old link, "bad_link" for one
+    that was changed, cut short or never made."""
+    try:
+        pk = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        refuse(_("This link has expired."), code="expired")
+    except signing.BadSignature:
+        refuse(_("This link does not work."), code="bad_link")
+    invitation = (
+        Invitation.objects.select_related("session__group", "session__team", "participant")
+        .filter(pk=pk if isinstance(pk, int) else None)
+        .first()
+    )
+    if invitation is None:
+        refuse(_("This link does not work."), code="bad_link")
+    return invitation
+
+
+def session_details(session: Session) -> dict:
+    """What every e-mail about a session says of it, in words, in UK time."""
+    starts = timezone.localtime(session.starts_at)
+    return {
+        "title": session.title,
+        "day": date_format(starts.date(), "l j F Y"),
+        "time": _("%(start)s to %(end)s")
+        % {"start": govuk_time(session.starts_at), "end": govuk_time(session.ends_at)},
+        "venue": session.venue,
+        "venue_access": session.venue_access,
+        "online_link": session.online_link,
+        "arrangements": ", ".join(str(label) for label in session.arrangement_labels),
+        "team": session.team.name,
+    }
+
+
+def invitation_email_queue(*, invitation: Invitation, template: str, method: str, moment: datetime) -> None:
+    """One e-mail about a session to one invitee, with their calendar file, once per SEQUENCE."""
+    session = invitation.session
+    link = rsvp_url(invitation)
+    calendar_file = calendar.invitation_calendar(invitation=invitation, method=method, rsvp_url=link, moment=moment)
+    message_queue(
+        recipient=invitation.participant.email,
+        template=template,
+        context=session_details(session)
+        | {"name": invitation.participant.full_name, "rsvp_url": link, "cancel_reason": session.cancel_reason},
+        dedupe_key=f"coproduction-invitation:{invitation.pk}:{session.calendar_sequence}",
+        files=[File("session.ics", calendar_file, calendar.INVITATION_CONTENT_TYPES[method])],
+    )
+
+
+def reachable(participant: Participant) -> bool:
+    return bool(participant.contact_consent and participant.email)
+
+
+@dataclass
+class Invited:
+    invited: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def invitation_send_check(*, session: Session, user: User, moment: datetime) -> None:
+    if not user.has_perm("coproduction.edit_session", session):
+        refuse(_("Only the session's team or a manager can invite people to this session."))
+    if session.is_cancelled:
+        refuse(_("This session was cancelled, so no one can be invited."), code="cancelled")
+    if moment >= session.ends_at:
+        refuse(_("This session has taken place, so no one can be invited."), code="past")
+
+
+@transaction.atomic
+def invitations_send(*, session: Session, participants, user: User, moment: datetime) -> Invited:
+    """Invite people to a session by e-mail, each once: those already invited, those who have not
+    agreed to be contacted and those without an e-mail address are skipped, each with the reason."""
+    session = Session.objects.select_for_update().select_related("team", "group").get(pk=session.pk)
+    invitation_send_check(session=session, user=user, moment=moment)
+    people = list(participants.order_by("full_name", "pk")[: INVITE_MAX + 1])
+    if len(people) > INVITE_MAX:
+        refuse(_("Invite at most %(count)s people at a time.") % {"count": INVITE_MAX}, code="too_many")
+    already = set(session.invitations.filter(participant__in=people).values_list("participant_id", flat=True))
+    result = Invited()
+    for person in people:
+        if person.pk in already:
+            result.skipped.append((person.full_name, _("was invited already")))
+        elif not person.contact_consent:
+            result.skipped.append((person.full_name, _("has not agreed to be contacted")))
+        elif not person.email:
+            result.skipped.append((person.full_name, _("has no email address")))
+        else:
+            invitation = Invitation.objects.create(session=session, participant=person, invited_at=moment)
+            invitation_email_queue(
+                invitation=invitation, template="coproduction/invitation", method=calendar.REQUEST, moment=moment
+            )
+            result.invited.append(person.full_name)
+    return result
+
+
+def invitees_tell(*, session: Session, template: str, method: str, moment: datetime) -> int:
+    """Send every invitee who may still be contacted the session's new calendar file (the SEQUENCE
+    raised by the caller); returns how many e-mails were queued."""
+    sent = 0
+    for invitation in session.invitations.select_related("participant").order_by("pk").iterator():
+        if reachable(invitation.participant):
+            invitation.session = session
+            invitation_email_queue(invitation=invitation, template=template, method=method, moment=moment)
+            sent += 1
+    return sent
+
+
+def session_changes_tell(*, stored: Session, session: Session, moment: datetime) -> None:
+    """After a session was saved: a change of time or place goes to its invitees as an update, and a
+    larger capacity gives places to those waiting. Correcting a session that has taken place tells
+    no one."""
+    if max(stored.ends_at, session.ends_at) <= moment or not session.invitations.exists():
+        return
+    if any(getattr(stored, name) != getattr(session, name) for name in TIME_AND_PLACE):
+        session.calendar_sequence = stored.calendar_sequence + 1
+        session.save(update_fields=["calendar_sequence"])
+        invitees_tell(
+            session=session, template="coproduction/invitation_changed", method=calendar.REQUEST, moment=moment
+        )
+    places_fill(session=session, moment=moment)
+
+
+def places_fill(*, session: Session, moment: datetime) -> list[Invitation]:
+    """Give free places to those waiting longest, and tell each by e-mail. The caller holds the
+    session's row lock, so two replies never give away one place twice. Once the session has
+    started, no place is given."""
+    if moment >= session.starts_at:
+        return []
+    if session.capacity is None:
+        free = None
+    else:
+        free = session.capacity - session.invitations.holding_places().count()
+        if free <= 0:
+            return []
+    given = list(session.invitations.waiting().select_related("participant")[:free])
+    for invitation in given:
+        invitation.waiting_since = None
+        invitation.save(update_fields=["waiting_since"])
+        if reachable(invitation.participant):
+            message_queue(
+                recipient=invitation.participant.email,
+                template="coproduction/place_offered",
+                context=session_details(session)
+                | {"name": invitation.participant.full_name, "rsvp_url": rsvp_url(invitation)},
+            )
+    return given
+
+
+def reply_check(*, session: Session, moment: datetime) -> None:
+    if session.is_cancelled:
+        refuse(_("This session has been cancelled."), code="cancelled")
+    if moment >= session.starts_at:
+        refuse(_("This session has started, so replies are closed."), code="started")
+
+
+@transaction.atomic
+def invitation_reply(
+    *,
+    invitation: Invitation,
+    reply: str,
+    arrangements: list[str],
+    access_needs: str,
+    keep_needs: bool,
+    moment: datetime,
+) -> Invitation:
+    """Record an invitee's reply (it may be changed until the session starts).
+
+    A yes to a full session joins the waiting list; a place given up goes to the person waiting
+    longest. What they need is kept on the invitation for this session; it is kept on their record
+    for later invitations only with their consent, and ticking consent off forgets what was kept.
+    """
+    session = Session.objects.select_for_update().select_related("team").get(pk=invitation.session_id)
+    invitation = Invitation.objects.select_for_update().select_related("participant").get(pk=invitation.pk)
+    reply_check(session=session, moment=moment)
+    if reply not in Reply.values:
+        raise ValidationError({"reply": ValidationError(_("Select whether you can come"), code="required")})
+    offered = set(session.arrangements)
+    if any(value not in offered for value in arrangements):
+        raise ValidationError({"arrangements": ValidationError(_("Select from the list"), code="invalid")})
+    access_needs = access_needs.strip()
+    was_holding = invitation.holds_place
+    invitation.reply, invitation.replied_at = reply, moment
+    invitation.arrangements, invitation.access_needs = sorted(set(arrangements)), access_needs
+    if reply != Reply.YES:
+        invitation.waiting_since = None
+    elif not was_holding and invitation.waiting_since is None:
+        taken = session.invitations.holding_places().exclude(pk=invitation.pk).count()
+        if session.capacity is not None and taken >= session.capacity:
+            invitation.waiting_since = moment
+    invitation.save()
+    participant_needs_keep(participant=invitation.participant, access_needs=access_needs, keep=keep_needs)
+    if was_holding and not invitation.holds_place:
+        places_fill(session=session, moment=moment)
+    return invitation
+
+
+def participant_needs_keep(*, participant: Participant, access_needs: str, keep: bool) -> None:
+    if keep:
+        participant.access_needs, participant.access_needs_consent = access_needs, True
+    elif participant.access_needs_consent or participant.access_needs:
+        participant.access_needs, participant.access_needs_consent = "", False
+        participant.access_needs_review_on = None
+    else:
+        return
+    participant.save(update_fields=["access_needs", "access_needs_consent", "access_needs_review_on", "updated_at"])
+
+
+@dataclass(frozen=True)
+class Replies:
+    """A session's replies as counts, and what those coming need as totals (names are elsewhere)."""
+
+    invited: int
+    yes: int
+    maybe: int
+    no: int
+    waiting: int
+    needs: list[tuple[str, int]]
+    other_needs: int
+
+    @property
+    def no_reply(self) -> int:
+        return self.invited - self.yes - self.maybe - self.no - self.waiting
+
+
+def replies_for(session: Session) -> Replies:
+    """The counts in one query, the arrangement totals in a second, whatever the number invited."""
+    invitations = session.invitations.all()
+    counts = invitations.aggregate(
+        invited=Count("pk"),
+        yes=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=True)),
+        maybe=Count("pk", filter=Q(reply=Reply.MAYBE)),
+        no=Count("pk", filter=Q(reply=Reply.NO)),
+        waiting=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=False)),
+    )
+    totals: dict[str, int] = {}
+    other = 0
+    coming = invitations.coming_or_maybe() if counts["yes"] or counts["maybe"] else invitations.none()
+    for arrangements, written in coming.values_list("arrangements", "access_needs"):
+        for value in arrangements or []:
+            totals[value] = totals.get(value, 0) + 1
+        other += bool(written)
+    needs = [(Arrangement(value).label, totals[value]) for value in Arrangement.values if totals.get(value)]
+    return Replies(**counts, needs=needs, other_needs=other)
+
+
+def invitees_needs_view(*, session: Session, viewer: User, moment: datetime):
+    """Who needs what to take part, by name, for those who run the session; the viewing is logged."""
+    if not viewer.has_perm("coproduction.edit_session", session):
+        refuse(_("Only the session's team or a manager can see who needs what."))
+    personal_data_viewed(
+        record=session,
+        viewer=viewer,
+        moment=moment,
+        described_as=f"Access needs of the invitees of session {session.pk}",
+        session=session.pk,
+    )
+    return (
+        session.invitations.coming_or_maybe()
+        .filter(~Q(arrangements=[]) | ~Q(access_needs=""))
+        .select_related("participant")
+        .order_by("participant__full_name", "pk")
+    )
+
+
+@transaction.atomic
+def invitation_remind(*, invitation_id: int, moment: datetime) -> bool:
+    """Remind one invitee who said yes or maybe, once: the reminder's time is stored under a row lock
+    (a second run, or a second worker, finds it set or the row taken), never for a session that was
+    cancelled or has started. Returns whether a reminder was queued."""
+    invitation = (
+        Invitation.objects.select_for_update(skip_locked=True)
+        .coming_or_maybe()
+        .not_reminded()
+        .filter(pk=invitation_id, session__cancelled_at__isnull=True, session__starts_at__gt=moment)
+        .select_related("session__team", "participant")
+        .first()
+    )
+    if invitation is None:
+        return False
+    updated = Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=moment)
+    if not updated or not reachable(invitation.participant):
+        return False
+    message_queue(
+        recipient=invitation.participant.email,
+        template="coproduction/reminder",
+        context=session_details(invitation.session)
+        | {"name": invitation.participant.full_name, "rsvp_url": rsvp_url(invitation)},
+        dedupe_key=f"coproduction-reminder:{invitation.pk}",
+    )
+    return True
+
+
+def session_reminders_send(*, moment: datetime) -> int:
+    """Remind invitees of sessions starting within COPRODUCTION_REMINDER_DAYS who said yes or maybe;
+    each once however often this runs. Returns how many reminders were queued."""
+    horizon = moment + timedelta(days=settings.COPRODUCTION_REMINDER_DAYS)
+    due = (
+        Invitation.objects.coming_or_maybe()
+        .not_reminded()
+        .filter(session__cancelled_at__isnull=True, session__starts_at__gt=moment, session__starts_at__lte=horizon)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:REMINDER_BATCH]
+    )
+    return sum(invitation_remind(invitation_id=pk, moment=moment) for pk in list(due))
+
+
+# The calendar feed of a group is at an address no one can guess (signed with SECRET_KEY): it names no
+# one, but says where and when a youth forum meets, which is for the group's members to pass on.
+FEED_SALT = "coproduction.calendar-feed"
+FEED_PAST = timedelta(days=90)
+FEED_MAX = 200
+
+
+def feed_token_for(group: ParticipationGroup) -> str:
+    return signing.Signer(salt=FEED_SALT).sign(str(group.pk)).replace(":", "-")
+
+
+def group_for_feed_token(token: str) -> ParticipationGroup | None:
+    try:
+        pk = signing.Signer(salt=FEED_SALT).unsign(token.replace("-", ":", 1))
+    except signing.BadSignature:
+        return None
+    return ParticipationGroup.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def group_feed(*, group: ParticipationGroup, moment: datetime) -> bytes:
+    """The group's sessions from FEED_PAST ago onwards (at most FEED_MAX), cancelled ones marked so."""
+    sessions = group.sessions.filter(ends_at__gte=moment - FEED_PAST).order_by("starts_at", "pk")[:FEED_MAX]
+    return calendar.group_feed(group_name=group.name, sessions=sessions, moment=moment)

@@ -4,7 +4,12 @@ from . import views
 
 app_name = "coproduction"
 
-public: list = []
+public = [
+    path("coproduction/invitations/<str:rsvp_token>/", views.RsvpView.as_view(), name="rsvp"),
+    path(
+        "coproduction/calendars/<str:feed_token>/sessions.ics", views.CalendarFeedView.as_view(), name="calendar-feed"
+    ),
+]
 staff = [
     path("staff/coproduction/", views.IndexView.as_view(), name="index"),
     path("staff/coproduction/groups/", views.GroupListView.as_view(), name="groups"),
@@ -70,6 +75,13 @@ staff = [
         name="agenda-delete",
     ),
     path("staff/coproduction/sessions/<int:session_pk>/register/", views.RegisterView.as_view(), name="register"),
+    path("staff/coproduction/sessions/<int:session_pk>/invite/", views.InviteView.as_view(), name="invite"),
+    path("staff/coproduction/sessions/<int:session_pk>/replies/", views.RepliesView.as_view(), name="replies"),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/access-needs/",
+        views.AccessNeedsView.as_view(),
+        name="access-needs",
+    ),
     path(
         "staff/coproduction/sessions/<int:session_pk>/register/walk-in/",
         views.WalkInAddView.as_view(),

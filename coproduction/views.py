@@ -5,21 +5,23 @@ coproduction.edit_group (its team, managers, administrators), and a participant'
 need coproduction.view_participant_details (rules.py). Every write goes through services.py.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
+from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.text import search_words
-from common.views import StaffRequiredMixin
+from common.views import StaffRequiredMixin, post_limit
 
 from . import services
 from .forms import (
@@ -27,11 +29,13 @@ from .forms import (
     GroupFilterForm,
     GroupForm,
     ImportForm,
+    InviteForm,
     MembershipAddForm,
     MembershipEndForm,
     ParticipantFilterForm,
     ParticipantForm,
     RegisterForm,
+    RsvpForm,
     SessionCancelForm,
     SessionFilterForm,
     SessionForm,
@@ -164,6 +168,8 @@ class GroupDetailView(GroupMixin, generic.ListView):
         context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
         context["show_past"] = self.show_past
         context["today"] = timezone.localdate()
+        token = services.feed_token_for(self.group)
+        context["feed_url"] = settings.SITE_URL + reverse("coproduction:calendar-feed", kwargs={"feed_token": token})
         return context
 
 
@@ -483,6 +489,7 @@ class ImportTemplateView(CoproductionStaffMixin, generic.View):
 
 # --- Sessions --------------------------------------------------------------------------------------
 
+WAITING_SHOWN = 20
 CANCELLED_REFUSAL = gettext_lazy("This session was cancelled, so it cannot be changed.")
 REGISTER_MAX = 500  # a register form longer than this would not be usable; the page says so
 
@@ -573,12 +580,17 @@ class SessionDetailView(SessionMixin, generic.TemplateView):
                 : REGISTER_MAX + 1
             ]
         )
+        replies = services.replies_for(self.session)
         return super().get_context_data(**kwargs) | {
             "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
             "entries": entries[:REGISTER_MAX],
             "more_entries": len(entries) > REGISTER_MAX,
             "register_max": REGISTER_MAX,
             "share": services.share_for(self.session),
+            "replies": replies,
+            "waiting": list(self.session.invitations.waiting().select_related("participant")[:WAITING_SHOWN])
+            if replies.waiting
+            else [],
         }
 
 
@@ -782,3 +794,210 @@ class WalkInAddView(CandidateSearchMixin, RegisterMixin, generic.FormView):
             self.request, _("%(name)s added to the register as a walk-in.") % {"name": entry.participant.full_name}
         )
         return redirect(self.register_url())
+
+
+# --- Invitations and replies -----------------------------------------------------------------------
+
+SKIPPED_NAMED = 20  # the first people skipped are named in the message; the rest are counted
+
+
+class InviteView(CandidateSearchMixin, SessionMixin, generic.FormView):
+    """Invite the group's members on the day of the session at once, or people found by name."""
+
+    changes_session = True
+    template_name = "coproduction/staff/invite.html"
+    form_class = InviteForm
+    refusal_when_cancelled = gettext_lazy("This session was cancelled, so no one can be invited.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_permission() and not self.session.is_cancelled:
+            try:
+                services.invitation_send_check(session=self.session, user=request.user, moment=timezone.now())
+            except ValidationError as error:
+                return self.refused(error)
+        return super().dispatch(request, *args, **kwargs)
+
+    def members(self):
+        return services.register_people(self.session)  # the group's members on the day
+
+    def get_form_kwargs(self):
+        permitted = participants_with_details_for(self.request.user, Participant.objects.all())
+        not_invited = permitted.exclude(pk__in=self.session.invitations.values("participant_id"))
+        return super().get_form_kwargs() | {"candidates": self.candidates_among(not_invited)}
+
+    def post(self, request, *args, **kwargs):
+        if "members" in request.POST:
+            return self.invite(self.members())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        chosen = Participant.objects.filter(pk__in=[person.pk for person in form.cleaned_data["participants"]])
+        return self.invite(chosen, form=form)
+
+    def invite(self, participants, form=None):
+        try:
+            result = services.invitations_send(
+                session=self.session, participants=participants, user=self.request.user, moment=timezone.now()
+            )
+        except ValidationError as error:
+            return self.refused_or_invalid(form, error) if form is not None else self.refused(error)
+        if result.invited:
+            messages.success(
+                self.request,
+                ngettext("Invited %(count)s person.", "Invited %(count)s people.", len(result.invited))
+                % {"count": len(result.invited)},
+            )
+        if result.skipped:
+            named = "; ".join(f"{name} ({reason})" for name, reason in result.skipped[:SKIPPED_NAMED])
+            more = len(result.skipped) - SKIPPED_NAMED
+            if more > 0:
+                named += " " + _("and %(count)s more") % {"count": more}
+            messages.warning(self.request, _("Not invited: %(people)s.") % {"people": named})
+        if not result.invited and not result.skipped:
+            messages.warning(self.request, _("There was no one to invite."))
+        return redirect(self.session_url() + "#replies")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"member_count": self.members().count()}
+
+
+class InvitationsPageMixin(SessionMixin):
+    """A paged list of a session's invitations, with the GOV.UK pagination links."""
+
+    context_object_name = "invitations"
+    paginate_by = PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        return context
+
+
+class RepliesView(InvitationsPageMixin, generic.ListView):
+    """Who was invited and what they replied, paged; what they need is on its own page."""
+
+    template_name = "coproduction/staff/replies.html"
+
+    def get_queryset(self):
+        return self.session.invitations.select_related("participant").order_by("participant__full_name", "pk")
+
+
+class AccessNeedsView(InvitationsPageMixin, generic.ListView):
+    """Who needs what to take part, by name: for the session's team and managers, each viewing logged."""
+
+    changes_session = True
+    template_name = "coproduction/staff/access_needs.html"
+
+    def get_queryset(self):
+        return services.invitees_needs_view(session=self.session, viewer=self.request.user, moment=timezone.now())
+
+
+# The reply page's posts, from one address: generous enough for a family answering on one phone.
+rsvp_limit = post_limit(rate_setting="COPRODUCTION_RSVP_RATE", group="coproduction-rsvp")
+
+
+@rsvp_limit
+class RsvpView(KeepsTypedAnswers, generic.View):
+    """An invitee's reply, from the link in their e-mail: no account, one page, works on a phone.
+
+    A link that does not work, has expired, or is for a session cancelled or started gets a plain page
+    saying so (and what a refused post carried, shown back).
+    """
+
+    template_name = "coproduction/public/rsvp.html"
+
+    def gate(self):
+        """None when the reply can be made; otherwise the page that takes the form's place."""
+        self.moment = timezone.now()
+        try:
+            self.invitation = services.invitation_for_token(self.kwargs["rsvp_token"])
+            self.session = self.invitation.session
+            services.reply_check(session=self.session, moment=self.moment)
+        except ValidationError as error:
+            return self.closed(error.code)
+        return None
+
+    def closed(self, code: str):
+        typed = self.typed_in_refused_post(self.request) if self.request.method == "POST" else []
+        session = getattr(self, "session", None)
+        return render(
+            self.request,
+            "coproduction/public/rsvp_closed.html",
+            {"code": code, "session": session, "typed": typed},
+            status=404 if code == "bad_link" else 410,
+        )
+
+    def form(self, data=None) -> RsvpForm:
+        invitation, person = self.invitation, self.invitation.participant
+        if invitation.replied_at:
+            initial = {"reply": invitation.reply, "access_needs": invitation.access_needs}
+            initial["arrangements"] = invitation.arrangements
+        else:
+            initial = {"access_needs": person.access_needs if person.access_needs_consent else ""}
+        initial["keep_needs"] = person.access_needs_consent
+        return RsvpForm(data, initial=initial, session=self.session)
+
+    def show(self, form: RsvpForm, *, kept: bool = False):
+        replies = self.session.invitations
+        full = self.session.capacity is not None and replies.holding_places().count() >= self.session.capacity
+        return render(
+            self.request,
+            self.template_name,
+            {"session": self.session, "invitation": self.invitation, "form": form, "kept": kept, "full": full},
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.gate() or self.show(self.form())
+
+    def post(self, request, *args, **kwargs):
+        if refused := self.gate():
+            return refused
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.show(form)
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_reply(
+                invitation=self.invitation,
+                reply=data["reply"],
+                arrangements=data.get("arrangements") or [],
+                access_needs=data["access_needs"],
+                keep_needs=data["keep_needs"],
+                moment=self.moment,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+                return self.show(form)
+            return self.closed(error.code)
+        if invitation.is_waiting:
+            messages.success(request, _("Thank you. The session is full, so you are on the waiting list."))
+        else:
+            messages.success(request, _("Thank you. Your reply has been saved."))
+        return redirect(request.path)
+
+    def typed_in_refused_post(self, request, *args, **kwargs) -> list[dict]:
+        try:
+            session = services.invitation_for_token(self.kwargs["rsvp_token"]).session
+        except ValidationError:
+            return []
+        return typed_answers(RsvpForm(request.POST, session=session))
+
+    def kept_after_csrf_failure(self, request, *args, **kwargs):
+        if refused := self.gate():
+            return refused
+        return self.show(self.form(request.POST), kept=True)
+
+
+class CalendarFeedView(generic.View):
+    """A group's sessions as a calendar to subscribe to, at an address that cannot be guessed."""
+
+    def get(self, request, *args, **kwargs):
+        group = services.group_for_feed_token(kwargs["feed_token"])
+        if group is None:
+            raise Http404("No such calendar")
+        response = HttpResponse(
+            services.group_feed(group=group, moment=timezone.now()), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+        return response

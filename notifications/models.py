@@ -71,3 +71,20 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.template} to {self.recipient} ({self.get_state_display()})"
+
+
+class Attachment(models.Model):
+    """A file sent with a message (a calendar invitation), stored with it so every try sends the same
+    bytes. ``content_type`` is the whole MIME type with its parameters ("text/calendar; method=REQUEST").
+    It goes when the message is sent, as the message's context does."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename

@@ -4,18 +4,22 @@ went; sweep what is due and unclaimed."""
 import logging
 import smtplib
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import encoders
+from email.mime.base import MIMEBase
 from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEText
 from django.db import IntegrityError, transaction
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Message
+from .models import Attachment, Message
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +39,30 @@ SWEEP_BATCH = 500
 DISPATCH_LEASE = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class File:
+    """A file to send with a message: its name, its bytes, and its MIME type with any parameters."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+
 def message_queue(
-    *, recipient: str, template: str, context: dict, due_at: datetime | None = None, dedupe_key: str | None = None
+    *,
+    recipient: str,
+    template: str,
+    context: dict,
+    due_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    files: list[File] | None = None,
 ) -> Message | None:
-    """Write a message to send, in the caller's transaction; queue its sending after the commit.
+    """Write a message to send, with its files, in the caller's transaction; queue its sending after
+    the commit.
 
     With a ``dedupe_key`` already used, nothing is queued and None is returned. If the broker is
-    down the row stays pending and the sweep sends it later.
+    down the row stays pending and the sweep sends it later. The files are stored with the message,
+    so a retry sends the same bytes.
     """
     try:
         with transaction.atomic():
@@ -51,6 +72,10 @@ def message_queue(
                 context=context,
                 due_at=due_at or timezone.now(),
                 dedupe_key=dedupe_key,
+            )
+            Attachment.objects.bulk_create(
+                Attachment(message=message, filename=f.filename, content=f.content, content_type=f.content_type)
+                for f in files or []
             )
     except IntegrityError:
         if dedupe_key and Message.objects.filter(dedupe_key=dedupe_key).exists():
@@ -87,7 +112,29 @@ def message_render(message: Message) -> EmailMultiAlternatives:
     email.attach_alternative(render_to_string(f"{folder}/body.html", context), "text/html")
     if message.pk:
         email.extra_headers["Message-ID"] = message_id_header(message)
+        for attachment in message.attachments.all():
+            email.attach(attachment_part(attachment))
     return email
+
+
+def attachment_part(attachment: Attachment) -> MIMEBase:
+    """A stored file as a MIME part, its type's parameters kept (a calendar client reads the
+    ``method`` of "text/calendar; method=REQUEST" from the part's own header)."""
+    full_type, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+    main, _slash, sub = full_type.partition("/")
+    content = bytes(attachment.content)
+    if main == "text":
+        part = SafeMIMEText(content.decode("utf-8"), sub, "utf-8")
+    else:
+        part = MIMEBase(main, sub)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for parameter in parameters:
+        name, _equals, value = parameter.partition("=")
+        if name and value:
+            part.set_param(name.strip(), value.strip(), requote=False)
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 def message_id_header(message: Message) -> str:
@@ -155,6 +202,8 @@ def message_record(*, message: Message, moment: datetime, error: Exception | Non
         recorded = Message.objects.filter(
             pk=message.pk, state=Message.State.SENDING, claimed_until=message.claimed_until
         ).update(**update)
+        if recorded and error is None:
+            Attachment.objects.filter(message_id=message.pk).delete()  # in the mailbox now, as the context is
     if not recorded:
         logger.warning("Outbox message %s: the claim ran out before its result was recorded", message.pk)
     message.refresh_from_db()

@@ -284,6 +284,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 # The share of parent carers and young people below which a co-production session is warned about.
 # No national rule sets it, so each council chooses; a fraction such as 0.33 or 1/3.
 COPRODUCTION_MEANINGFUL_SHARE = env.float("COPRODUCTION_MEANINGFUL_SHARE", default=1 / 3)
+# How many days before a session its invitees who said yes or maybe are reminded.
+COPRODUCTION_REMINDER_DAYS = env.int("COPRODUCTION_REMINDER_DAYS", default=2)
+# Replies to invitations one IP address may post: a family answering on one phone never meets it.
+COPRODUCTION_RSVP_RATE = env.str("COPRODUCTION_RSVP_RATE", default="60/h")
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -8,6 +8,7 @@ from coproduction.models import (
     Attendance,
     BenchLevel,
     GroupKind,
+    Invitation,
     LadderRung,
     Membership,
     MembershipRole,
@@ -84,3 +85,12 @@ class RegisterEntryFactory(factory.django.DjangoModelFactory):
     attendance = Attendance.ATTENDED
     role = factory.LazyAttribute(lambda entry: entry.participant.role)
     recorded_at = factory.LazyAttribute(lambda entry: entry.session.starts_at)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.SubFactory(ParticipantFactory, contact_consent=True, contact_consented_on=date(2026, 1, 5))
+    invited_at = factory.LazyAttribute(lambda invitation: invitation.session.starts_at - timedelta(days=14))

@@ -208,3 +208,19 @@ def test_every_try_of_one_message_carries_the_same_message_id_and_other_messages
 def test_the_claim_lease_is_a_setting(settings):
     settings.OUTBOX_CLAIM_LEASE_SECONDS = 3
     assert services.claim_lease() == timedelta(seconds=3)
+
+
+@pytest.mark.django_db
+def test_a_file_is_stored_with_its_message_and_every_try_sends_the_same_bytes_with_its_type():
+    calendar = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    message = queue(files=[services.File("session.ics", calendar, "text/calendar; method=REQUEST")])
+    with mock.patch(SEND_MESSAGES, side_effect=smtplib.SMTPServerDisconnected("gone")):
+        services.message_send(message_id=message.pk, moment=timezone.now())
+    message.refresh_from_db()
+    assert message.state == Message.State.PENDING and message.attachments.count() == 1
+    services.message_send(message_id=message.pk, moment=message.due_at)
+    (part,) = mail.outbox[0].attachments
+    assert part.get_payload(decode=True) == calendar
+    assert part["Content-Type"] == 'text/calendar; charset="utf-8"; method=REQUEST'
+    assert part.get_filename() == "session.ics"
+    assert not message.attachments.exists()  # sent: gone with the message's context

@@ -28,8 +28,10 @@ from consultations.tests.factories import (
     RespondentContactFactory,
     ResponseFactory,
 )
+from coproduction import services as coproduction_services
 from coproduction.tests.factories import (
     AgendaItemFactory,
+    InvitationFactory,
     MembershipFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
@@ -102,6 +104,8 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    upcoming = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=7), capacity=5)
+    invitation = InvitationFactory(session=upcoming, participant=membership.participant)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +129,8 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "rsvp_token": coproduction_services.rsvp_token_for(invitation),
+            "feed_token": coproduction_services.feed_token_for(group),
         },
         "users": users,
     }

@@ -144,6 +144,14 @@ EXPECTED = {
     "coproduction:agenda-delete": STAFF_CHANGE,
     "coproduction:register": STAFF_CHANGE,
     "coproduction:walk-in": STAFF_CHANGE,
+    # Invitations: the session's team, managers and administrators invite and see who needs what by
+    # name; every staff role reads the replies. The reply page and a group's calendar feed need no
+    # account: their addresses carry a signed token (the world's are real ones).
+    "coproduction:invite": STAFF_CHANGE,
+    "coproduction:replies": STAFF_READ,
+    "coproduction:access-needs": STAFF_CHANGE,
+    "coproduction:rsvp": EVERYONE,
+    "coproduction:calendar-feed": EVERYONE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
-from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
+from coproduction import services as coproduction_services
+from coproduction.models import AgendaItem, Invitation, Membership, Participant, ParticipationGroup, Session
 
 from .conftest import walk
 
@@ -54,12 +55,16 @@ def coproduction_argument_sets() -> list[dict]:
                 "group_pk": group.pk,
                 "membership_pk": membership.pk if membership else None,
                 "participant_pk": membership.participant_id if membership else None,
+                "feed_token": coproduction_services.feed_token_for(group),
             }
         )
     sets += [{"participant_pk": pk} for pk in Participant.objects.values_list("pk", flat=True)]
     for session in Session.objects.all():
         item = AgendaItem.objects.filter(session=session).first()
         sets.append({"session_pk": session.pk, "agenda_item_pk": item.pk if item else None})
+        # A reply link of each session's first invitee: open, cancelled or past, each a page.
+        if invitation := Invitation.objects.filter(session=session).order_by("pk").first():
+            sets.append({"rsvp_token": coproduction_services.rsvp_token_for(invitation)})
     return sets
 
 

@@ -123,7 +123,8 @@ def test_a_nul_in_a_reference_or_token_of_a_url_is_not_found_not_an_error(world,
 
 
 def test_hostile_values_in_every_url_and_form_give_no_500_and_no_unescaped_echo(world, settings):
-    for rate in ("ANONYMOUS_FORM_RATE", "SIGN_IN_ADDRESS_RATE", "RESPONSE_START_RATE", "RESPONSE_PAGE_RATE"):
+    rates = ("ANONYMOUS_FORM_RATE", "SIGN_IN_ADDRESS_RATE", "RESPONSE_START_RATE", "RESPONSE_PAGE_RATE")
+    for rate in (*rates, "COPRODUCTION_RSVP_RATE"):
         setattr(settings, rate, "100000/h")  # a refusal would hide the form behind it
     settings.AXES_FAILURE_LIMIT = 100000
     routes = [(key, route) for key, _pattern, route in walk(get_resolver().url_patterns) if not key.startswith("admin")]
