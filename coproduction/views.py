@@ -21,7 +21,7 @@ from common.pagination import page_links
 from common.text import search_words
 from common.views import StaffRequiredMixin
 
-from . import services
+from . import follow_up, services
 from .forms import (
     AgendaItemForm,
     GroupFilterForm,
@@ -573,13 +573,17 @@ class SessionDetailView(SessionMixin, generic.TemplateView):
                 : REGISTER_MAX + 1
             ]
         )
-        return super().get_context_data(**kwargs) | {
-            "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
-            "entries": entries[:REGISTER_MAX],
-            "more_entries": len(entries) > REGISTER_MAX,
-            "register_max": REGISTER_MAX,
-            "share": services.share_for(self.session),
-        }
+        return (
+            super().get_context_data(**kwargs)
+            | {
+                "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
+                "entries": entries[:REGISTER_MAX],
+                "more_entries": len(entries) > REGISTER_MAX,
+                "register_max": REGISTER_MAX,
+                "share": services.share_for(self.session),
+            }
+            | follow_up.session_follow_up(self.session, today=timezone.localdate())
+        )
 
 
 class SessionFormMixin(ServiceFormMixin):

@@ -29,8 +29,11 @@ from consultations.tests.factories import (
     ResponseFactory,
 )
 from coproduction.tests.factories import (
+    ActionFactory,
     AgendaItemFactory,
+    AgreedOutcomeFactory,
     MembershipFactory,
+    MinutesFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
     RegisterEntryFactory,
@@ -102,6 +105,9 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    AgreedOutcomeFactory(session=session)
+    MinutesFactory(session=session)  # a draft, so the approval page has something to approve
+    action = ActionFactory(source_session=session)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +131,7 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "action_pk": action.pk,
         },
         "users": users,
     }

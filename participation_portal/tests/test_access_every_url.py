@@ -144,6 +144,16 @@ EXPECTED = {
     "coproduction:agenda-delete": STAFF_CHANGE,
     "coproduction:register": STAFF_CHANGE,
     "coproduction:walk-in": STAFF_CHANGE,
+    # What a session agreed: its team, managers and administrators record outcomes, actions and minutes,
+    # and approve the minutes (the world's draft); every staff role reads the actions, and the action's
+    # team (or a manager) updates one.
+    "coproduction:outcome-add": STAFF_CHANGE,
+    "coproduction:minutes": STAFF_CHANGE,
+    "coproduction:minutes-approve": STAFF_CHANGE,
+    "coproduction:action-add": STAFF_CHANGE,
+    "coproduction:actions": STAFF_READ,
+    "coproduction:action": STAFF_READ,
+    "coproduction:action-update": STAFF_CHANGE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -257,6 +267,7 @@ CHANGE_POSTS = [
     "coproduction:session-cancel",
     "coproduction:agenda-move",
     "coproduction:agenda-delete",
+    "coproduction:minutes-approve",
 ]
 
 
@@ -278,3 +289,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     assert consultation.outcome_items.exists()
     session = Session.objects.get(pk=world["arguments"]["session_pk"])
     assert session.cancelled_at is None and session.agenda_items.exists()
+    assert not session.minutes.is_approved

@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import follow_up
+
+
+@shared_task(name="coproduction.overdue_action_reminders_send")
+def overdue_action_reminders_send() -> int:
+    """Weekly: remind the owners of overdue actions, at most once a week per action however often it
+    runs, and not within a week of the action's last update."""
+    return follow_up.overdue_reminders_send(moment=timezone.now())
