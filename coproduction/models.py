@@ -541,7 +541,10 @@ class Overdue(models.TextChoices):
 
     @property
     def tag_colour(self) -> TagColour:
-        return TagColour.RED
+        return OVERDUE_COLOURS[self]
+
+
+OVERDUE_COLOURS = tag_colours(Overdue, {Overdue.OVERDUE: TagColour.RED})
 
 
 class ActionQuerySet(models.QuerySet):
