@@ -155,6 +155,21 @@ def action_owners_for(session: Session):
     )
 
 
+def action_owner_check(
+    *, owner_participant: Participant | None, owner_team: Team | None, session: Session | None, keep: int | None = None
+) -> None:
+    """Exactly one owner: a team, or a participant from the source session's group or register (or the
+    one who owns it already)."""
+    if (owner_participant is None) == (owner_team is None):
+        raise field_error("owner_participant", _("Select one owner: a participant or a team"), "one_owner")
+    if owner_participant is None or owner_participant.pk == keep or session is None:
+        return
+    if not action_owners_for(session).filter(pk=owner_participant.pk).exists():
+        raise field_error(
+            "owner_participant", _("Select someone from the group or the register"), "owner_not_at_session"
+        )
+
+
 @transaction.atomic
 def action_add(
     *,
@@ -171,12 +186,7 @@ def action_add(
     session = Session.objects.select_for_update().get(pk=session.pk)
     follow_up_check(session=session, user=user, moment=moment)
     description = required_text("description", description, _("Enter what is to be done"))
-    if (owner_participant is None) == (owner_team is None):
-        raise field_error("owner_participant", _("Select one owner: a participant or a team"), "one_owner")
-    if owner_participant is not None and not action_owners_for(session).filter(pk=owner_participant.pk).exists():
-        raise field_error(
-            "owner_participant", _("Select someone from the group or the register"), "owner_not_at_session"
-        )
+    action_owner_check(owner_participant=owner_participant, owner_team=owner_team, session=session)
     return Action.objects.create(
         description=description,
         owner_participant=owner_participant,
@@ -190,6 +200,42 @@ def action_add(
     )
 
 
+def action_edit_check(*, action: Action, user: User) -> None:
+    if not user.has_perm("coproduction.edit_action", action):
+        refuse(_("Only the action's team or a manager can update this action."))
+    if action.is_finished:
+        refuse(_("This action is finished, so it takes no more updates."), code="finished")
+
+
+@transaction.atomic
+def action_change(
+    *,
+    action: Action,
+    user: User,
+    description: str,
+    due_on: date,
+    moment: datetime,
+    owner_participant: Participant | None = None,
+    owner_team: Team | None = None,
+) -> Action:
+    """Change what an unfinished action is, who owns it or when it is due. A change counts as an update:
+    the weekly reminder waits a week from it."""
+    action = Action.objects.select_for_update().select_related("source_session").get(pk=action.pk)
+    action_edit_check(action=action, user=user)
+    description = required_text("description", description, _("Enter what is to be done"))
+    action_owner_check(
+        owner_participant=owner_participant,
+        owner_team=owner_team,
+        session=action.source_session,
+        keep=action.owner_participant_id,
+    )
+    action.description, action.due_on = description, due_on
+    action.owner_participant, action.owner_team = owner_participant, owner_team
+    action.updated_at = moment
+    action.save(update_fields=["description", "due_on", "owner_participant", "owner_team", "updated_at"])
+    return action
+
+
 @transaction.atomic
 def action_update(
     *, action: Action, user: User, text: str, status: str, moment: datetime, drop_reason: str = ""
@@ -197,14 +243,7 @@ def action_update(
     """Add a dated progress note, moving the action to ``status``. Dropping needs a reason. A done or
     dropped action is finished: it takes no more updates."""
     action = Action.objects.select_for_update().get(pk=action.pk)
-    if not user.has_perm("coproduction.edit_action", action):
-        refuse(_("Only the action's team or a manager can update this action."))
-    if action.is_finished:
-        refuse(
-            _("This action is %(status)s, so it takes no more updates.")
-            % {"status": action.get_status_display().lower()},
-            code="finished",
-        )
+    action_edit_check(action=action, user=user)
     if status not in ActionStatus.values:
         raise field_error("status", _("Select the action's status"), "invalid")
     text = required_text("text", text, _("Enter what has happened"))

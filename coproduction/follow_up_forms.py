@@ -72,7 +72,7 @@ class ActionForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
     )
     due_on = DateInputField(what=_("the action is due"), label=_("Due date"), help_text=_("For example, 27 3 2026"))
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, button=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_participant"].queryset = owners
         self.helper = gds_helper(
@@ -80,7 +80,7 @@ class ActionForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
             Field.select("owner_participant"),
             Field.select("owner_team"),
             Field("due_on"),
-            button=_("Record action"),
+            button=button or _("Record action"),
         )
 
     def clean(self):

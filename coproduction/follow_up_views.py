@@ -18,7 +18,7 @@ from django.views import generic
 from . import follow_up
 from .follow_up import SHOWN_ON_SESSION, overdue_marked
 from .follow_up_forms import ActionFilterForm, ActionForm, ActionUpdateForm, MinutesForm, OutcomeForm
-from .models import Action, Minutes, Overdue
+from .models import Action, Minutes, Overdue, Participant
 from .views import CANCELLED_REFUSAL, CoproductionStaffMixin, PagedListMixin, RecordPageMixin, SessionMixin
 
 UPDATES_SHOWN = 50
@@ -125,31 +125,45 @@ class MinutesApproveView(MinutesMixin, generic.TemplateView):
         return redirect(self.section_url())
 
 
-class ActionAddView(FollowUpMixin, generic.FormView):
-    template_name = "coproduction/staff/action_form.html"
+class ActionFormMixin:
+    """An action's description, owner and due date, saved by ``save`` (adding or changing)."""
+
     form_class = ActionForm
+    saved_message = ""
+
+    def save(self, **fields):
+        raise NotImplementedError
+
+    def saved_url(self) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        fields = {
+            name: form.cleaned_data[name] for name in ("description", "owner_participant", "owner_team", "due_on")
+        }
+        try:
+            self.save(user=self.request.user, moment=timezone.now(), **fields)
+        except ValidationError as error:
+            return self.refused_or_invalid(form, error)
+        messages.success(self.request, self.saved_message)
+        return redirect(self.saved_url())
+
+
+class ActionAddView(ActionFormMixin, FollowUpMixin, generic.FormView):
+    template_name = "coproduction/staff/action_form.html"
     section = "actions"
 
     def get_form_kwargs(self):
         owners = follow_up.action_owners_for(self.session).order_by("full_name", "pk")
         return super().get_form_kwargs() | {"owners": owners}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            follow_up.action_add(
-                session=self.session,
-                user=self.request.user,
-                description=data["description"],
-                owner_participant=data["owner_participant"],
-                owner_team=data["owner_team"],
-                due_on=data["due_on"],
-                moment=timezone.now(),
-            )
-        except ValidationError as error:
-            return self.refused_or_invalid(form, error)
-        messages.success(self.request, _("Action recorded."))
-        return redirect(self.section_url())
+    saved_message = gettext_lazy("Action recorded.")
+
+    def save(self, **fields):
+        follow_up.action_add(session=self.session, **fields)
+
+    def saved_url(self) -> str:
+        return self.section_url()
 
 
 # --- Actions across all sessions -------------------------------------------------------------------
@@ -227,18 +241,55 @@ class ActionDetailView(ActionMixin, generic.TemplateView):
         }
 
 
-class ActionUpdateView(ActionMixin, generic.FormView):
-    """Say what has happened and move the action on: in progress, done, or dropped with a reason."""
+class UnfinishedActionMixin(ActionMixin):
+    """Pages that change an action: its team or a manager, while it is neither done nor dropped."""
 
     changes_action = True
-    template_name = "coproduction/staff/action_update.html"
-    form_class = ActionUpdateForm
     finished_refusal = gettext_lazy("This action is finished, so it takes no more updates.")
 
     def dispatch(self, request, *args, **kwargs):
         if self.has_permission() and self.action.is_finished:
             return self.refused(ValidationError(self.finished_refusal))
         return super().dispatch(request, *args, **kwargs)
+
+
+class ActionChangeView(ActionFormMixin, UnfinishedActionMixin, generic.FormView):
+    """Change what is to be done, who owns it, or when it is due."""
+
+    template_name = "coproduction/staff/action_change.html"
+
+    def get_form_kwargs(self):
+        owners = Participant.objects.filter(pk=self.action.owner_participant_id)
+        if self.action.source_session:
+            owners = owners | follow_up.action_owners_for(self.action.source_session)
+        return super().get_form_kwargs() | {
+            "owners": owners.distinct().order_by("full_name", "pk"),
+            "button": _("Save changes"),
+        }
+
+    def get_initial(self):
+        action = self.action
+        return {
+            "description": action.description,
+            "owner_participant": action.owner_participant_id,
+            "owner_team": action.owner_team_id,
+            "due_on": action.due_on,
+        }
+
+    saved_message = gettext_lazy("Action changed.")
+
+    def save(self, **fields):
+        follow_up.action_change(action=self.action, **fields)
+
+    def saved_url(self) -> str:
+        return self.action_url()
+
+
+class ActionUpdateView(UnfinishedActionMixin, generic.FormView):
+    """Say what has happened and move the action on: in progress, done, or dropped with a reason."""
+
+    template_name = "coproduction/staff/action_update.html"
+    form_class = ActionUpdateForm
 
     def get_initial(self):
         return {"status": self.action.status}

@@ -100,6 +100,11 @@ staff += [
     path("staff/coproduction/actions/", follow_up_views.ActionListView.as_view(), name="actions"),
     path("staff/coproduction/actions/<int:action_pk>/", follow_up_views.ActionDetailView.as_view(), name="action"),
     path(
+        "staff/coproduction/actions/<int:action_pk>/change/",
+        follow_up_views.ActionChangeView.as_view(),
+        name="action-change",
+    ),
+    path(
         "staff/coproduction/actions/<int:action_pk>/update/",
         follow_up_views.ActionUpdateView.as_view(),
         name="action-update",

@@ -275,3 +275,53 @@ def test_the_reminder_shows_markup_as_text(session, staff):
     email = message_render(Message.objects.get(template="coproduction/action_overdue"))
     assert f"Do {MARKUP}" in email.body
     assert MARKUP not in email.alternatives[0][0] and "&lt;script&gt;" in email.alternatives[0][0]
+
+
+def test_changing_an_action_keeps_one_owner_and_counts_as_an_update(session, staff, team):
+    member = present(session)
+    action = ActionFactory(source_session=session)
+    with pytest.raises(ValidationError) as refused:
+        follow_up.action_change(
+            action=action, user=staff, description="x", due_on=date(2026, 5, 1), moment=AFTER, owner_team=None
+        )
+    assert codes(refused.value) == {"one_owner"}
+    with pytest.raises(ValidationError) as refused:
+        follow_up.action_change(
+            action=action,
+            user=staff,
+            description="x",
+            due_on=date(2026, 5, 1),
+            moment=AFTER,
+            owner_participant=ParticipantFactory(),
+        )
+    assert codes(refused.value) == {"owner_not_at_session"}
+    follow_up.action_change(
+        action=action,
+        user=staff,
+        description=" Later ",
+        due_on=date(2026, 5, 1),
+        moment=AFTER,
+        owner_participant=member,
+    )
+    action.refresh_from_db()
+    assert (action.description, action.due_on, action.owner_participant, action.owner_team) == (
+        "Later",
+        date(2026, 5, 1),
+        member,
+        None,
+    )
+    assert action.updated_at == AFTER
+
+
+def test_another_team_cannot_change_an_action(session, other_staff):
+    action = ActionFactory(source_session=session)
+    with pytest.raises(ValidationError) as refused:
+        follow_up.action_change(
+            action=action,
+            user=other_staff,
+            description="x",
+            due_on=date(2026, 5, 1),
+            moment=AFTER,
+            owner_team=action.team,
+        )
+    assert codes(refused.value) == {"not_permitted"}

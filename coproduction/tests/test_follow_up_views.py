@@ -137,6 +137,27 @@ def test_the_actions_team_updates_progress_and_another_team_reads_it(staff_clien
     assert page.status_code == 200
     assert MARKUP not in page.content.decode() and "Started &lt;script&gt;" in page.content.decode()
     assert other.get(url("action-update", action_pk=action.pk)).status_code == 403
+    assert other.get(url("action-change", action_pk=action.pk)).status_code == 403
+
+
+def test_the_actions_team_moves_its_due_date_keeping_what_was_typed_when_wrong(staff_client, staff, held):
+    action = ActionFactory(source_session=held)
+    client = staff_client(staff)
+    page = client.get(url("action-change", action_pk=action.pk))
+    assert page.status_code == 200 and action.description in page.content.decode()
+    data = {
+        "description": "Moved on",
+        "owner_team": action.team_id,
+        "due_on_0": "31",
+        "due_on_1": "2",
+        "due_on_2": "2027",
+    }
+    response = client.post(url("action-change", action_pk=action.pk), data)
+    assert response.status_code == 200 and "Moved on" in response.content.decode()
+    response = client.post(url("action-change", action_pk=action.pk), data | {"due_on_0": "28"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.due_on) == ("Moved on", date(2027, 2, 28))
 
 
 def test_a_finished_action_has_no_update_page(staff_client, staff, held):
@@ -257,3 +278,33 @@ def test_account_page_query_count_is_flat(client, make_user, rows, django_assert
     # session, user, roles (capabilities), participant, sessions with groups, actions with sessions
     with django_assert_max_num_queries(8):
         assert client.get(reverse("accounts:account")).status_code == 200
+
+
+def test_every_new_page_shows_text_from_people_as_text(staff_client, staff, held, next_meeting, group):
+    owner = ParticipantFactory(full_name=f"Pat {MARKUP}")
+    RegisterEntryFactory(session=held, participant=owner)
+    held.title = f"Meeting {MARKUP}"
+    held.save()
+    AgreedOutcomeFactory(session=held, text=f"Outcome {MARKUP}")
+    MinutesFactory(session=held, text=f"Minutes {MARKUP}")
+    action = ActionFactory(source_session=held, owner_participant=owner, description=f"Action {MARKUP}")
+    ActionFactory(source_session=held, description="Dropped", status=ActionStatus.DROPPED, drop_reason=f"Why {MARKUP}")
+    client = staff_client(staff)
+    pages = [
+        url("session", session_pk=held.pk),
+        url("session", session_pk=next_meeting.pk),
+        url("outcome-add", session_pk=held.pk),
+        url("minutes", session_pk=held.pk),
+        url("minutes-approve", session_pk=held.pk),
+        url("action-add", session_pk=held.pk),
+        url("actions"),
+        url("action", action_pk=action.pk),
+        url("action-update", action_pk=action.pk),
+        url("action-change", action_pk=action.pk),
+        url("action", action_pk=Action.objects.get(status=ActionStatus.DROPPED).pk),
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert MARKUP not in response.content.decode(), path
+        assert "&lt;script&gt;" in response.content.decode(), path

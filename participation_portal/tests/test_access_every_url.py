@@ -153,6 +153,7 @@ EXPECTED = {
     "coproduction:action-add": STAFF_CHANGE,
     "coproduction:actions": STAFF_READ,
     "coproduction:action": STAFF_READ,
+    "coproduction:action-change": STAFF_CHANGE,
     "coproduction:action-update": STAFF_CHANGE,
 }
 

@@ -135,6 +135,14 @@ def test_staff_record_an_outcome_and_an_action_approve_the_minutes_and_the_actio
     action.refresh_from_db()
     assert action.status == ActionStatus.IN_PROGRESS
 
+    # A new due date: the action is no longer overdue.
+    follow(page, "button", "Change details")
+    assert_accessible(page, "staff-coproduction-action-change")
+    fill_date(page, "due_on", timezone.localdate() + timedelta(days=14))
+    follow(page, "button", "Save changes")
+    assert "Action changed." in page.locator(".govuk-notification-banner").inner_text()
+    assert "Overdue" not in page.locator("main").inner_text()
+
 
 def test_a_participant_sees_their_sessions_and_actions_on_their_account_page(page, meetings):
     held, _upcoming = meetings
