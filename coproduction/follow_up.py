@@ -86,6 +86,15 @@ def outcome_add(*, session: Session, user: User, text: str, agreed: bool, moment
     )
 
 
+@transaction.atomic
+def outcome_remove(*, outcome: AgreedOutcome, user: User, moment: datetime) -> None:
+    """Remove an outcome recorded by mistake, while the minutes are not yet approved."""
+    session = Session.objects.select_for_update().get(pk=outcome.session_id)
+    follow_up_check(session=session, user=user, moment=moment)
+    minutes_approved_check(session)
+    AgreedOutcome.objects.filter(pk=outcome.pk).delete()
+
+
 # --- Minutes ---------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from django.views import generic
 from . import follow_up
 from .follow_up import SHOWN_ON_SESSION, overdue_marked
 from .follow_up_forms import ActionFilterForm, ActionForm, ActionUpdateForm, MinutesForm, OutcomeForm
-from .models import Action, Minutes, Overdue, Participant
+from .models import Action, AgreedOutcome, Minutes, Overdue, Participant
 from .views import CANCELLED_REFUSAL, CoproductionStaffMixin, PagedListMixin, RecordPageMixin, SessionMixin
 
 UPDATES_SHOWN = 50
@@ -61,6 +61,26 @@ class OutcomeAddView(FollowUpMixin, generic.FormView):
         except ValidationError as error:
             return self.refused_or_invalid(form, error)
         messages.success(self.request, _("Outcome recorded."))
+        return redirect(self.section_url())
+
+
+class OutcomeRemoveView(FollowUpMixin, generic.TemplateView):
+    template_name = "coproduction/staff/outcome_remove.html"
+    section = "outcomes"
+
+    @cached_property
+    def outcome(self) -> AgreedOutcome:
+        return get_object_or_404(self.session.outcomes, pk=self.kwargs["outcome_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"outcome": self.outcome}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            follow_up.outcome_remove(outcome=self.outcome, user=request.user, moment=timezone.now())
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("Outcome removed."))
         return redirect(self.section_url())
 
 

@@ -85,6 +85,11 @@ staff += [
         name="outcome-add",
     ),
     path(
+        "staff/coproduction/sessions/<int:session_pk>/outcomes/<int:outcome_pk>/remove/",
+        follow_up_views.OutcomeRemoveView.as_view(),
+        name="outcome-remove",
+    ),
+    path(
         "staff/coproduction/sessions/<int:session_pk>/minutes/", follow_up_views.MinutesView.as_view(), name="minutes"
     ),
     path(

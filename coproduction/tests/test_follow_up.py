@@ -325,3 +325,15 @@ def test_another_team_cannot_change_an_action(session, other_staff):
             owner_team=action.team,
         )
     assert codes(refused.value) == {"not_permitted"}
+
+
+def test_an_outcome_recorded_by_mistake_is_removed_only_before_the_minutes_are_approved(session, staff):
+    mistake = AgreedOutcomeFactory(session=session)
+    follow_up.outcome_remove(outcome=mistake, user=staff, moment=AFTER)
+    assert not session.outcomes.exists()
+    kept = AgreedOutcomeFactory(session=session)
+    follow_up.minutes_save(session=session, user=staff, text="We met.", moment=AFTER)
+    follow_up.minutes_approve(session=session, user=staff, moment=AFTER)
+    with pytest.raises(ValidationError) as refused:
+        follow_up.outcome_remove(outcome=kept, user=staff, moment=AFTER)
+    assert codes(refused.value) == {"approved"}

@@ -105,7 +105,7 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
-    AgreedOutcomeFactory(session=session)
+    outcome = AgreedOutcomeFactory(session=session)
     MinutesFactory(session=session)  # a draft, so the approval page has something to approve
     action = ActionFactory(source_session=session)
     return {
@@ -132,6 +132,7 @@ def world(db, tmp_path, settings):
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
             "action_pk": action.pk,
+            "outcome_pk": outcome.pk,
         },
         "users": users,
     }

@@ -148,6 +148,7 @@ EXPECTED = {
     # and approve the minutes (the world's draft); every staff role reads the actions, and the action's
     # team (or a manager) updates one.
     "coproduction:outcome-add": STAFF_CHANGE,
+    "coproduction:outcome-remove": STAFF_CHANGE,
     "coproduction:minutes": STAFF_CHANGE,
     "coproduction:minutes-approve": STAFF_CHANGE,
     "coproduction:action-add": STAFF_CHANGE,
@@ -269,6 +270,7 @@ CHANGE_POSTS = [
     "coproduction:agenda-move",
     "coproduction:agenda-delete",
     "coproduction:minutes-approve",
+    "coproduction:outcome-remove",
 ]
 
 
@@ -290,4 +292,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     assert consultation.outcome_items.exists()
     session = Session.objects.get(pk=world["arguments"]["session_pk"])
     assert session.cancelled_at is None and session.agenda_items.exists()
-    assert not session.minutes.is_approved
+    assert not session.minutes.is_approved and session.outcomes.exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
-from coproduction.models import Action, AgendaItem, Membership, Participant, ParticipationGroup, Session
+from coproduction.models import Action, AgendaItem, AgreedOutcome, Membership, Participant, ParticipationGroup, Session
 
 from .conftest import walk
 
@@ -59,7 +59,14 @@ def coproduction_argument_sets() -> list[dict]:
     sets += [{"participant_pk": pk} for pk in Participant.objects.values_list("pk", flat=True)]
     for session in Session.objects.all():
         item = AgendaItem.objects.filter(session=session).first()
-        sets.append({"session_pk": session.pk, "agenda_item_pk": item.pk if item else None})
+        outcome = AgreedOutcome.objects.filter(session=session).first()
+        sets.append(
+            {
+                "session_pk": session.pk,
+                "agenda_item_pk": item.pk if item else None,
+                "outcome_pk": outcome.pk if outcome else None,
+            }
+        )
     sets += [{"action_pk": pk} for pk in Action.objects.values_list("pk", flat=True)]
     return sets
 

@@ -65,6 +65,10 @@ def test_staff_record_an_outcome_and_an_action_approve_the_minutes_and_the_actio
     follow(page, "button", "Record outcome")
     assert "Booking takes <b>one</b> form, not three." in page.locator("#outcomes + ol").inner_text()
     assert AgreedOutcome.objects.count() == 1
+    follow(page, "link", "Remove this outcome")
+    assert_accessible(page, "staff-coproduction-outcome-remove")
+    follow(page, "link", "Keep it")
+    assert AgreedOutcome.objects.count() == 1
 
     # An action owned by Priya, due a week ago (recorded late), with one owner only.
     follow(page, "button", "Record an action")
