@@ -143,6 +143,10 @@ def minutes_approve(*, session: Session, user: User, moment: datetime) -> Minute
         "when_text": govuk_datetime(session.starts_at),
         "minutes": minutes.text,
         "outcomes": list(session.outcomes.values_list("text", flat=True)),
+        "actions": [
+            {"description": action.description, "owner": action.owner_name, "due_text": govuk_date(action.due_on)}
+            for action in session.actions.for_list().order_by("due_on", "pk")[:SHOWN_ON_SESSION]
+        ],
     }
     for email in minutes_recipients(session):
         message_queue(

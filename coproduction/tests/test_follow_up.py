@@ -112,10 +112,13 @@ def test_minutes_cannot_be_approved_before_they_are_written(session, staff):
 def test_the_minutes_email_shows_markup_as_text_in_both_parts(session, staff):
     present(session)
     AgreedOutcomeFactory(session=session, text=f"Outcome {MARKUP}")
+    ActionFactory(source_session=session, description=f"Action {MARKUP}", due_on=date(2026, 4, 1))
     follow_up.minutes_save(session=session, user=staff, text=f"Minutes {MARKUP}", moment=AFTER)
     follow_up.minutes_approve(session=session, user=staff, moment=AFTER)
     email = message_render(Message.objects.get(template="coproduction/minutes_approved"))
-    assert f"Minutes {MARKUP}" in email.body and f"Outcome {MARKUP}" in email.body  # plain text: literally
+    for text in (f"Minutes {MARKUP}", f"Outcome {MARKUP}", f"Action {MARKUP}"):
+        assert text in email.body  # plain text: literally
+    assert "due 1 April 2026" in email.body
     html = email.alternatives[0][0]
     assert MARKUP not in html and "&lt;script&gt;" in html
 
