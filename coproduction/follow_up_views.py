@@ -199,9 +199,11 @@ class ActionListView(CoproductionStaffMixin, PagedListMixin, generic.ListView):
 
     def get_queryset(self):
         today = timezone.localdate()
-        actions = Action.objects.for_list().owned_by_name(self.filter_form.value("owner") or "")
-        if text := self.filter_form.value("q"):
-            actions = actions.filter(description__icontains=text)
+        actions = (
+            Action.objects.for_list()
+            .search(self.filter_form.value("q") or "")
+            .owned_by_name(self.filter_form.value("owner") or "")
+        )
         if team := self.filter_form.value("team"):
             actions = actions.filter(team=team)
         if status := self.filter_form.value("status"):

@@ -558,6 +558,10 @@ class ActionQuerySet(models.QuerySet):
     def of_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
 
+    def search(self, text: str):
+        text = search_words(text)
+        return self.filter(description__icontains=text) if text else self
+
     def owned_by_name(self, text: str):
         text = search_words(text)
         if not text:

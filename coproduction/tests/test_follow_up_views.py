@@ -208,6 +208,7 @@ def test_the_actions_list_filters_by_team_owner_status_and_overdue(staff_client,
 
     assert listed(overdue="yes") == [late.pk]
     assert listed(owner="priya") == [owned.pk]
+    assert listed(q="late") == [late.pk]
     assert listed(team=other_team.pk) == [elsewhere.pk]
     assert listed(status="done") != [] and late.pk not in listed(status="done")
     assert len(listed(team="not-a-number", status="nonsense")) == 4  # a tampered filter is ignored
