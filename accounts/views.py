@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.data_registry import portal_app_modules
 from common.views import anonymous_form_limit, sign_in_address_limit
 
 from . import services, two_factor
@@ -161,8 +162,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password-change-done")
 
 
+def account_sections(user) -> list[dict]:
+    """What the apps above accounts add to the account page. An app may offer an ``account`` module with
+    ``account_section(user) -> dict | None``: a ``template`` to include and what it shows. They are found
+    through the app registry, so accounts names none of them."""
+    sections = []
+    for _label, module in portal_app_modules("account"):
+        if (section := module.account_section(user)) is not None:
+            sections.append(section)
+    return sections
+
+
 class AccountView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/account.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"account_sections": account_sections(self.request.user)}
 
 
 class DataDownloadView(LoginRequiredMixin, View):

@@ -1,6 +1,7 @@
 """Demo participation groups, participants and memberships (one group closed), and sessions: past ones
 with registers (one warned about) and upcoming ones with agendas, invitations and replies (one session
-full, with a waiting list). Safe to run twice."""
+full, with a waiting list); agreed outcomes, minutes (approved and draft) and actions in every state,
+overdue among them, carried to the group's next session. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 
@@ -8,8 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 
-from . import services
+from . import follow_up, services
 from .models import (
+    Action,
+    ActionStatus,
     AgeBand,
     AgendaItem,
     Arrangement,
@@ -104,6 +107,8 @@ def demo_load(*, moment: datetime) -> None:
         sessions_load(moment=moment)
     if not Invitation.objects.exists():
         invitations_load(moment=moment)
+    if not Action.objects.exists():
+        follow_up_load(moment=moment)
 
 
 def groups_load(*, moment: datetime) -> None:
@@ -285,3 +290,85 @@ def invitations_load(*, moment: datetime) -> None:
                 keep_needs=person.access_needs_consent,
                 moment=moment,
             )
+
+
+def follow_up_load(*, moment: datetime) -> None:
+    """Outcomes, minutes and actions for two past sessions; Tom Evans has an account and owns one."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    parent = User.objects.filter(email="parent@example.com").first()
+    tom = Participant.objects.get(reference="PCF-002")
+    if parent is not None and tom.user_id is None:
+        tom.user = parent
+        services.participant_save(participant=tom, user=manager, moment=moment)
+    aisha = Participant.objects.get(reference="PCF-003")
+    booking = Session.objects.get(title="Short breaks booking: what families need")
+    board = Session.objects.get(title="Partnership board: priorities for next year")
+    today = timezone.localdate(moment)
+    after = booking.ends_at + timedelta(hours=1)
+    for text in (
+        "Booking a short break will take one form, not three.",
+        "Families will be told within five working days whether a place is confirmed.",
+    ):
+        follow_up.outcome_add(session=booking, user=manager, text=text, agreed=True, moment=after)
+    follow_up.minutes_save(
+        session=booking,
+        user=manager,
+        text="Tom and Aisha described booking a short break today. The group agreed a single form and a "
+        "five-day answer. The team will bring a draft form to the next meeting.",
+        moment=after,
+    )
+    follow_up.minutes_approve(session=booking, user=manager, moment=after + timedelta(hours=2))
+
+    def action(session, description, due_days, **owner):
+        start = session.ends_at + timedelta(hours=1)
+        return follow_up.action_add(
+            session=session,
+            user=manager,
+            description=description,
+            due_on=today + timedelta(days=due_days),
+            moment=start,
+            **owner,
+        )
+
+    overdue = action(booking, "Share the current booking form with the group for comments.", -7, owner_participant=tom)
+    follow_up.action_update(
+        action=overdue,
+        user=manager,
+        text="Tom has the form and will send comments.",
+        status=ActionStatus.IN_PROGRESS,
+        moment=after + timedelta(days=1),
+    )
+    done = action(booking, "Ask the booking supplier whether one form is possible.", -10, owner_team=booking.team)
+    follow_up.action_update(
+        action=done,
+        user=manager,
+        text="The supplier confirmed one form is possible from next term.",
+        status=ActionStatus.DONE,
+        moment=after + timedelta(days=5),
+    )
+    dropped = action(booking, "Visit another council's booking team.", 30, owner_participant=aisha)
+    follow_up.action_update(
+        action=dropped,
+        user=manager,
+        text="Not needed.",
+        status=ActionStatus.DROPPED,
+        drop_reason="The other council shared its guidance by e-mail instead.",
+        moment=after + timedelta(days=6),
+    )
+    action(booking, "Draft the single booking form for the next meeting.", 14, owner_team=booking.team)
+
+    board_after = board.ends_at + timedelta(hours=1)
+    follow_up.outcome_add(
+        session=board,
+        user=manager,
+        text="Priorities for next year: preparing for adulthood, and waiting times for assessments.",
+        agreed=True,
+        moment=board_after,
+    )
+    follow_up.minutes_save(
+        session=board,
+        user=manager,
+        text="Draft: the board discussed the priorities. Fewer parent carers than planned were there.",
+        moment=board_after,
+    )
+    action(board, "Publish the priorities on the Local Offer.", -3, owner_team=board.team)

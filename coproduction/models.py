@@ -533,3 +533,236 @@ class Invitation(models.Model):
     @property
     def arrangement_labels(self) -> list[str]:
         return [Arrangement(value).label for value in self.arrangements if value in Arrangement.values]
+
+
+# --- Outcomes, minutes and actions -------------------------------------------------------------------
+
+
+class AgreedOutcome(models.Model):
+    """Something the group agreed at a session, in the words it was agreed in. Staff record only what
+    the group agreed (the form asks them to confirm it), and nothing once the minutes are approved."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.TextField(_("outcome"))
+    position = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Minutes(models.Model):
+    """A session's minutes: drafted by staff, then approved once, which e-mails them to those present."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("minutes"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "minutes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | ~Q(text=""), name="minutes_approved_have_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Minutes of {self.session}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return ACTION_STATUS_COLOURS[self]
+
+
+ACTION_STATUS_COLOURS = tag_colours(
+    ActionStatus,
+    {
+        ActionStatus.OPEN: TagColour.BLUE,
+        ActionStatus.IN_PROGRESS: TagColour.LIGHT_BLUE,
+        ActionStatus.DONE: TagColour.GREEN,
+        ActionStatus.DROPPED: TagColour.GREY,
+    },
+)
+UNFINISHED_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class Overdue(models.TextChoices):
+    """How an overdue action is shown: derived from its due date and status, never stored."""
+
+    OVERDUE = "overdue", _("Overdue")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return OVERDUE_COLOURS[self]
+
+
+OVERDUE_COLOURS = tag_colours(Overdue, {Overdue.OVERDUE: TagColour.RED})
+
+
+class ActionQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=UNFINISHED_ACTION_STATUSES)
+
+    def overdue_on(self, day: date):
+        """Past its due date and neither done nor dropped."""
+        return self.unfinished().filter(due_on__lt=day)
+
+    def of_teams(self, team_ids):
+        return self.filter(team_id__in=team_ids)
+
+    def search(self, text: str):
+        text = search_words(text)
+        return self.filter(description__icontains=text) if text else self
+
+    def owned_by_name(self, text: str):
+        text = search_words(text)
+        if not text:
+            return self
+        return self.filter(Q(owner_participant__full_name__icontains=text) | Q(owner_team__name__icontains=text))
+
+    def carried_to(self, session: Session):
+        """Actions from earlier sessions of the same group that are still open: each following meeting
+        picks them up until they are done or dropped."""
+        if not session.group_id:
+            return self.none()
+        return self.unfinished().filter(
+            source_session__group_id=session.group_id, source_session__starts_at__lt=session.starts_at
+        )
+
+    def for_list(self):
+        return self.select_related("owner_participant", "owner_team", "team", "source_session")
+
+
+class Action(models.Model):
+    """Something to be done, owned by one participant or one team, due on a day.
+
+    ``team`` is the team that follows the action up (the source session's team): its staff change it.
+    The source is a session today and may be another record later (a feedback theme), so it is
+    nullable. Overdue is derived from ``due_on`` and ``status``; ``last_reminded_at`` only keeps the
+    weekly reminder to once a week.
+    """
+
+    description = models.TextField(_("action"))
+    owner_participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+        verbose_name=_("owner (a participant)"),
+    )
+    owner_team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+        verbose_name=_("owner (a team)"),
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    drop_reason = models.TextField(_("reason for dropping"), blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="coproduction_actions")
+    source_session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("session it came from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    # The last time anyone updated it (a progress note or a change of status): reminders wait a week from it.
+    updated_at = models.DateTimeField()
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_participant__isnull=False) & Q(owner_team__isnull=True))
+                | (Q(owner_participant__isnull=True) & Q(owner_team__isnull=False)),
+                name="action_has_one_owner",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DROPPED) | ~Q(drop_reason=""), name="action_dropped_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="action_status_due"),
+            models.Index(fields=["team", "due_on"], name="action_team_due"),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+    @property
+    def owner(self):
+        return self.owner_participant or self.owner_team
+
+    @property
+    def owner_name(self) -> str:
+        return str(self.owner)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED_ACTION_STATUSES
+
+    def is_overdue_on(self, day: date) -> bool:
+        return not self.is_finished and self.due_on < day
+
+    @property
+    def status_choice(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+
+class ActionUpdate(models.Model):
+    """A dated note of progress on an action: who wrote it, when, and what happened (with the status it
+    moved the action to, if it did)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("progress"))
+    status = models.CharField(_("status after"), max_length=20, choices=ActionStatus.choices)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_update_status_known"),
+        ]
+
+    def __str__(self):
+        return f"Update on {self.action}"

@@ -51,3 +51,7 @@ def groups_changeable_by(user, queryset):
 # register. in_owning_team reads ``team_id``, which a session has as a group does.
 rules.add_perm("coproduction.read_session", is_staff_member)
 rules.add_perm("coproduction.edit_session", is_staff_member & (works_across_teams | in_owning_team))
+
+# Actions: every staff role reads them; the team that follows one up (the source session's team) or a
+# manager updates it. in_owning_team reads the action's ``team_id``.
+rules.add_perm("coproduction.edit_action", is_staff_member & (works_across_teams | in_owning_team))

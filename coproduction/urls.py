@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import follow_up_views, views
 
 app_name = "coproduction"
 
@@ -86,6 +86,45 @@ staff = [
         "staff/coproduction/sessions/<int:session_pk>/register/walk-in/",
         views.WalkInAddView.as_view(),
         name="walk-in",
+    ),
+]
+
+# --- Outcomes, minutes and actions
+staff += [
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/outcomes/add/",
+        follow_up_views.OutcomeAddView.as_view(),
+        name="outcome-add",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/outcomes/<int:outcome_pk>/remove/",
+        follow_up_views.OutcomeRemoveView.as_view(),
+        name="outcome-remove",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/minutes/", follow_up_views.MinutesView.as_view(), name="minutes"
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/minutes/approve/",
+        follow_up_views.MinutesApproveView.as_view(),
+        name="minutes-approve",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/actions/add/",
+        follow_up_views.ActionAddView.as_view(),
+        name="action-add",
+    ),
+    path("staff/coproduction/actions/", follow_up_views.ActionListView.as_view(), name="actions"),
+    path("staff/coproduction/actions/<int:action_pk>/", follow_up_views.ActionDetailView.as_view(), name="action"),
+    path(
+        "staff/coproduction/actions/<int:action_pk>/change/",
+        follow_up_views.ActionChangeView.as_view(),
+        name="action-change",
+    ),
+    path(
+        "staff/coproduction/actions/<int:action_pk>/update/",
+        follow_up_views.ActionUpdateView.as_view(),
+        name="action-update",
     ),
 ]
 urlpatterns = public + staff

@@ -23,7 +23,7 @@ from common.pagination import page_links
 from common.text import search_words
 from common.views import StaffRequiredMixin, post_limit
 
-from . import services
+from . import follow_up, services
 from .forms import (
     AgendaItemForm,
     GroupFilterForm,
@@ -581,17 +581,21 @@ class SessionDetailView(SessionMixin, generic.TemplateView):
             ]
         )
         replies = services.replies_for(self.session)
-        return super().get_context_data(**kwargs) | {
-            "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
-            "entries": entries[:REGISTER_MAX],
-            "more_entries": len(entries) > REGISTER_MAX,
-            "register_max": REGISTER_MAX,
-            "share": services.share_for(self.session),
-            "replies": replies,
-            "waiting": list(self.session.invitations.waiting().select_related("participant")[:WAITING_SHOWN])
-            if replies.waiting
-            else [],
-        }
+        return (
+            super().get_context_data(**kwargs)
+            | {
+                "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
+                "entries": entries[:REGISTER_MAX],
+                "more_entries": len(entries) > REGISTER_MAX,
+                "register_max": REGISTER_MAX,
+                "share": services.share_for(self.session),
+                "replies": replies,
+                "waiting": list(self.session.invitations.waiting().select_related("participant")[:WAITING_SHOWN])
+                if replies.waiting
+                else [],
+            }
+            | follow_up.session_follow_up(self.session, today=timezone.localdate())
+        )
 
 
 class SessionFormMixin(ServiceFormMixin):

@@ -50,4 +50,9 @@ app.conf.beat_schedule = {
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
+    # Weekly jobs.
+    "overdue-action-reminders": {
+        "task": "coproduction.overdue_action_reminders_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
 }

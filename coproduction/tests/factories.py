@@ -4,7 +4,10 @@ import factory
 
 from accounts.tests.factories import TeamFactory
 from coproduction.models import (
+    Action,
+    ActionStatus,
     AgendaItem,
+    AgreedOutcome,
     Attendance,
     BenchLevel,
     GroupKind,
@@ -12,6 +15,7 @@ from coproduction.models import (
     LadderRung,
     Membership,
     MembershipRole,
+    Minutes,
     Participant,
     ParticipantRole,
     ParticipationGroup,
@@ -94,3 +98,47 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     participant = factory.SubFactory(ParticipantFactory, contact_consent=True, contact_consented_on=date(2026, 1, 5))
     invited_at = factory.LazyAttribute(lambda invitation: invitation.session.starts_at - timedelta(days=14))
+
+
+class AgreedOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreedOutcome
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Short breaks booking opens a week earlier ({n})")
+    position = factory.Sequence(lambda n: n)
+    recorded_at = factory.LazyAttribute(lambda outcome: outcome.session.ends_at)
+
+
+class MinutesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Minutes
+
+    session = factory.SubFactory(SessionFactory)
+    text = "Everyone introduced themselves. The group agreed the booking changes."
+    updated_at = factory.LazyAttribute(lambda minutes: minutes.session.ends_at)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action owned by a team (the source session's), due a fortnight after the session."""
+
+    class Meta:
+        model = Action
+
+    description = factory.Sequence(lambda n: f"Write to families about the booking form ({n})")
+    source_session = factory.SubFactory(SessionFactory)
+    team = factory.LazyAttribute(lambda action: action.source_session.team if action.source_session else TeamFactory())
+    owner_team = factory.LazyAttribute(lambda action: None if action.owner_participant else action.team)
+    owner_participant = None
+    due_on = factory.LazyAttribute(
+        lambda action: (
+            (action.source_session.starts_at + timedelta(days=14)).date()
+            if action.source_session
+            else date(2026, 3, 24)
+        )
+    )
+    status = ActionStatus.OPEN
+    created_at = factory.LazyAttribute(
+        lambda action: action.source_session.ends_at if action.source_session else datetime(2026, 3, 10, tzinfo=UTC)
+    )
+    updated_at = factory.LazyAttribute(lambda action: action.created_at)

@@ -242,8 +242,9 @@ def test_session_page_query_count_is_flat_with_invitees(
     bulk_invite(upcoming, rows)
     client = staff_client(staff)
     # session, user, its permissions (2), roles, session with group and team, user's teams, agenda,
-    # register, the share, the replies' counts, what those coming need, the waiting list
-    with django_assert_max_num_queries(13):
+    # register, the share, the replies' counts, what those coming need, the waiting list; outcomes,
+    # minutes, its actions, actions carried to it
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("coproduction:session", args=[upcoming.pk])).status_code == 200
 
 

@@ -30,9 +30,12 @@ from consultations.tests.factories import (
 )
 from coproduction import services as coproduction_services
 from coproduction.tests.factories import (
+    ActionFactory,
     AgendaItemFactory,
+    AgreedOutcomeFactory,
     InvitationFactory,
     MembershipFactory,
+    MinutesFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
     RegisterEntryFactory,
@@ -106,6 +109,9 @@ def world(db, tmp_path, settings):
     RegisterEntryFactory(session=session, participant=membership.participant)
     upcoming = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=7), capacity=5)
     invitation = InvitationFactory(session=upcoming, participant=membership.participant)
+    outcome = AgreedOutcomeFactory(session=session)
+    MinutesFactory(session=session)  # a draft, so the approval page has something to approve
+    action = ActionFactory(source_session=session)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -131,6 +137,8 @@ def world(db, tmp_path, settings):
             "agenda_item_pk": agenda_item.pk,
             "rsvp_token": coproduction_services.rsvp_token_for(invitation),
             "feed_token": coproduction_services.feed_token_for(group),
+            "action_pk": action.pk,
+            "outcome_pk": outcome.pk,
         },
         "users": users,
     }

@@ -152,6 +152,18 @@ EXPECTED = {
     "coproduction:access-needs": STAFF_CHANGE,
     "coproduction:rsvp": EVERYONE,
     "coproduction:calendar-feed": EVERYONE,
+    # What a session agreed: its team, managers and administrators record outcomes, actions and minutes,
+    # and approve the minutes (the world's draft); every staff role reads the actions, and the action's
+    # team (or a manager) updates one.
+    "coproduction:outcome-add": STAFF_CHANGE,
+    "coproduction:outcome-remove": STAFF_CHANGE,
+    "coproduction:minutes": STAFF_CHANGE,
+    "coproduction:minutes-approve": STAFF_CHANGE,
+    "coproduction:action-add": STAFF_CHANGE,
+    "coproduction:actions": STAFF_READ,
+    "coproduction:action": STAFF_READ,
+    "coproduction:action-change": STAFF_CHANGE,
+    "coproduction:action-update": STAFF_CHANGE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -265,6 +277,8 @@ CHANGE_POSTS = [
     "coproduction:session-cancel",
     "coproduction:agenda-move",
     "coproduction:agenda-delete",
+    "coproduction:minutes-approve",
+    "coproduction:outcome-remove",
 ]
 
 
@@ -286,3 +300,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     assert consultation.outcome_items.exists()
     session = Session.objects.get(pk=world["arguments"]["session_pk"])
     assert session.cancelled_at is None and session.agenda_items.exists()
+    assert not session.minutes.is_approved and session.outcomes.exists()

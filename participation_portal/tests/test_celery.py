@@ -36,6 +36,12 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
     assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
 
 
+def test_schedule_reminds_the_owners_of_overdue_actions_weekly():
+    entry = app.conf.beat_schedule["overdue-action-reminders"]
+    assert entry["task"] == "coproduction.overdue_action_reminders_send"
+    assert entry["schedule"].day_of_week == {1}  # Mondays, once a week
+
+
 def test_tasks_are_json_only_and_acknowledged_late():
     assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]
     assert app.conf.task_acks_late is True and app.conf.worker_prefetch_multiplier == 1

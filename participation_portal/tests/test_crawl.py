@@ -12,7 +12,16 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction import services as coproduction_services
-from coproduction.models import AgendaItem, Invitation, Membership, Participant, ParticipationGroup, Session
+from coproduction.models import (
+    Action,
+    AgendaItem,
+    AgreedOutcome,
+    Invitation,
+    Membership,
+    Participant,
+    ParticipationGroup,
+    Session,
+)
 
 from .conftest import walk
 
@@ -61,10 +70,18 @@ def coproduction_argument_sets() -> list[dict]:
     sets += [{"participant_pk": pk} for pk in Participant.objects.values_list("pk", flat=True)]
     for session in Session.objects.all():
         item = AgendaItem.objects.filter(session=session).first()
-        sets.append({"session_pk": session.pk, "agenda_item_pk": item.pk if item else None})
         # A reply link of each session's first invitee: open, cancelled or past, each a page.
         if invitation := Invitation.objects.filter(session=session).order_by("pk").first():
             sets.append({"rsvp_token": coproduction_services.rsvp_token_for(invitation)})
+        outcome = AgreedOutcome.objects.filter(session=session).first()
+        sets.append(
+            {
+                "session_pk": session.pk,
+                "agenda_item_pk": item.pk if item else None,
+                "outcome_pk": outcome.pk if outcome else None,
+            }
+        )
+    sets += [{"action_pk": pk} for pk in Action.objects.values_list("pk", flat=True)]
     return sets
 
 

@@ -1,0 +1,49 @@
+"""What a participant with an account sees of co-production on their account page (found by
+accounts.views.account_sections): their sessions and the actions they own, only their own."""
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from .follow_up import overdue_marked
+from .models import UNFINISHED_ACTION_STATUSES, Action, Overdue, Participant, RegisterEntry, Session
+
+SHOWN = 20
+
+
+def sessions_on_register(participant: Participant):
+    return RegisterEntry.objects.filter(participant=participant).values("session_id")
+
+
+# Each source names the sessions a person has a part in, as a query of session ids. Invitations add
+# theirs here (the sessions they were invited to), and the page shows them with the rest.
+SESSION_SOURCES = [sessions_on_register]
+
+
+def participant_sessions(participant: Participant):
+    """The sessions the participant has a part in, from every source, each once."""
+    wanted = Q()
+    for source in SESSION_SOURCES:
+        wanted |= Q(pk__in=source(participant))
+    return Session.objects.filter(wanted)
+
+
+def account_section(user) -> dict | None:
+    participant = Participant.objects.filter(user=user).first() if user.is_authenticated else None
+    if participant is None:
+        return None
+    now = timezone.now()
+    sessions = list(participant_sessions(participant).select_related("group").order_by("-starts_at", "pk")[:SHOWN])
+    for session in sessions:
+        session.status = session.status_at(now)
+    unfinished_first = Case(
+        When(status__in=UNFINISHED_ACTION_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    actions = Action.objects.filter(owner_participant=participant).select_related("source_session")
+    actions = actions.order_by(unfinished_first, "due_on", "pk")[:SHOWN]
+    return {
+        "template": "coproduction/account/_section.html",
+        "sessions": sessions,
+        "actions": overdue_marked(actions, timezone.localdate(now)),
+        "shown": SHOWN,
+        "overdue_tag": Overdue.OVERDUE,
+    }
