@@ -12,10 +12,13 @@ class CoproductionConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Membership, Participant
+        from .models import Membership, Participant, Recognition
 
         # A participant's details and memberships: who changed or removed them (viewing is logged by
         # services.participant_details_view). Contact details and access needs are masked in the
         # entries, so the log is not a second copy of what retention removes.
         auditlog.register(Participant, mask_fields=["email", "phone", "access_needs"])
         auditlog.register(Membership)
+        # Money offered and paid to people: who recorded or changed each line, and when. A voucher
+        # code is as good as cash, so the log keeps that it changed, not the code.
+        auditlog.register(Recognition, mask_fields=["voucher_code"])

@@ -2,12 +2,13 @@
 with registers (one warned about) and upcoming ones with agendas. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import Team, User
 
-from . import services
+from . import recognition, services
 from .models import (
     AgeBand,
     AgendaItem,
@@ -18,9 +19,12 @@ from .models import (
     GroupKind,
     LadderRung,
     MembershipRole,
+    OfferAnswer,
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Recognition,
+    RecognitionKind,
     Session,
 )
 
@@ -99,6 +103,8 @@ def demo_load(*, moment: datetime) -> None:
         groups_load(moment=moment)
     if not Session.objects.exists():
         sessions_load(moment=moment)
+    if not Recognition.objects.exists():
+        ledger_load(moment=moment)
 
 
 def groups_load(*, moment: datetime) -> None:
@@ -243,3 +249,47 @@ def sessions_load(*, moment: datetime) -> None:
         role=people["Chris Doyle"].role,
         moment=board.starts_at + timedelta(minutes=20),
     )
+
+
+# The payments ledger: (session title, participant reference, kind, amount, answer, paid days after).
+SHORT_BREAKS, BOARD, YOUTH = (
+    "Short breaks booking: what families need",
+    "Partnership board: priorities for next year",
+    "Youth Voice: transition to adult services",
+)
+DEMO_LEDGER = [
+    (SHORT_BREAKS, "PCF-002", RecognitionKind.PAYMENT, "25.00", OfferAnswer.ACCEPTED, 7),
+    (SHORT_BREAKS, "PCF-002", RecognitionKind.EXPENSES, "6.80", OfferAnswer.ACCEPTED, 7),
+    (SHORT_BREAKS, "PCF-003", RecognitionKind.PAYMENT, "25.00", OfferAnswer.DECLINED, None),
+    (BOARD, "PCF-001", RecognitionKind.PAYMENT, "40.00", OfferAnswer.ACCEPTED, None),
+    (YOUTH, "YV-001", RecognitionKind.VOUCHER, "20.00", OfferAnswer.ACCEPTED, 2),
+    (YOUTH, "YV-003", RecognitionKind.VOUCHER, "20.00", OfferAnswer.OFFERED, None),
+]  # fmt: skip
+
+
+def ledger_load(*, moment: datetime) -> None:
+    """Payments, vouchers and expenses for the past sessions: offered, accepted, declined, paid and
+    still to pay."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    sessions = {session.title: session for session in Session.objects.all()}
+    people = {person.reference: person for person in Participant.objects.exclude(reference=None)}
+    for title, reference, kind, amount, answer, paid_after in DEMO_LEDGER:
+        session = sessions[title]
+        line = recognition.recognition_save(
+            recognition=Recognition(
+                session=session,
+                participant=people[reference],
+                kind=kind,
+                amount=Decimal(amount),
+                answer=answer,
+                voucher_code=f"LS-{reference}-{session.pk}"
+                if kind == RecognitionKind.VOUCHER and answer == OfferAnswer.ACCEPTED
+                else "",
+            ),
+            user=manager,
+            moment=session.ends_at,
+            benefits_advice_given=kind == RecognitionKind.PAYMENT,
+        )
+        if paid_after is not None:
+            paid_on = min(timezone.localdate(session.ends_at) + timedelta(days=paid_after), timezone.localdate(moment))
+            recognition.recognition_pay(recognition=line, user=manager, paid_on=paid_on, moment=moment)

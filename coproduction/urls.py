@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import recognition_views, views
 
 app_name = "coproduction"
 
@@ -76,4 +76,35 @@ staff = [
         name="walk-in",
     ),
 ]
-urlpatterns = public + staff
+
+# --- Recognition: payments, vouchers and expenses -------------------------------------------------------
+recognition = [
+    path("staff/coproduction/recognition/", recognition_views.LedgerView.as_view(), name="recognition"),
+    path(
+        "staff/coproduction/recognition/finance.csv",
+        recognition_views.FinanceCsvView.as_view(),
+        name="recognition-csv",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/",
+        recognition_views.SessionRecognitionView.as_view(),
+        name="session-recognition",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/add/",
+        recognition_views.RecognitionFormView.as_view(),
+        name="recognition-add",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/<int:recognition_pk>/edit/",
+        recognition_views.RecognitionFormView.as_view(),
+        name="recognition-edit",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/<int:recognition_pk>/paid/",
+        recognition_views.RecognitionPaidView.as_view(),
+        name="recognition-paid",
+    ),
+]
+
+urlpatterns = public + staff + recognition

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import factory
 
@@ -11,9 +12,12 @@ from coproduction.models import (
     LadderRung,
     Membership,
     MembershipRole,
+    OfferAnswer,
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Recognition,
+    RecognitionKind,
     RegisterEntry,
     Session,
 )
@@ -84,3 +88,19 @@ class RegisterEntryFactory(factory.django.DjangoModelFactory):
     attendance = Attendance.ATTENDED
     role = factory.LazyAttribute(lambda entry: entry.participant.role)
     recorded_at = factory.LazyAttribute(lambda entry: entry.session.starts_at)
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    """A voucher accepted by someone present (vouchers need no benefits advice recorded)."""
+
+    class Meta:
+        model = Recognition
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = RecognitionKind.VOUCHER
+    amount = Decimal("25.00")
+    answer = OfferAnswer.ACCEPTED
+    benefits_advice_at = factory.LazyAttribute(
+        lambda line: line.session.starts_at if line.kind == RecognitionKind.PAYMENT else None
+    )

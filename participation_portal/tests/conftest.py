@@ -33,6 +33,7 @@ from coproduction.tests.factories import (
     MembershipFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
+    RecognitionFactory,
     RegisterEntryFactory,
     SessionFactory,
 )
@@ -102,6 +103,7 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    recognition = RecognitionFactory(session=session, participant=membership.participant)  # accepted, not paid
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +127,7 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "recognition_pk": recognition.pk,
         },
         "users": users,
     }

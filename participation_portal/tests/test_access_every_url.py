@@ -144,6 +144,14 @@ EXPECTED = {
     "coproduction:agenda-delete": STAFF_CHANGE,
     "coproduction:register": STAFF_CHANGE,
     "coproduction:walk-in": STAFF_CHANGE,
+    # Recognition: every staff role reads the ledgers and finance's file; the session's team, managers
+    # and administrators record and change lines (the world's line is accepted, not yet paid).
+    "coproduction:recognition": STAFF_READ,
+    "coproduction:recognition-csv": STAFF_READ,
+    "coproduction:session-recognition": STAFF_READ,
+    "coproduction:recognition-add": STAFF_CHANGE,
+    "coproduction:recognition-edit": STAFF_CHANGE,
+    "coproduction:recognition-paid": STAFF_CHANGE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
-from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
+from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Recognition, Session
 
 from .conftest import walk
 
@@ -60,6 +60,8 @@ def coproduction_argument_sets() -> list[dict]:
     for session in Session.objects.all():
         item = AgendaItem.objects.filter(session=session).first()
         sets.append({"session_pk": session.pk, "agenda_item_pk": item.pk if item else None})
+    for line in Recognition.objects.all():
+        sets.append({"session_pk": line.session_id, "recognition_pk": line.pk})
     return sets
 
 
