@@ -164,12 +164,12 @@ def totals_of(recognitions) -> Totals:
         offered=Sum("amount", filter=Q(answer=OfferAnswer.OFFERED)),
         lines=Count("pk"),
     )
-    return Totals(
-        accepted=sums["accepted"] or zero,
-        paid=sums["paid"] or zero,
-        offered=sums["offered"] or zero,
-        lines=sums["lines"],
-    )
+
+    def pence(name: str) -> Decimal:
+        # SQLite sums decimals without their places (25, not 25.00): money is shown in pence.
+        return Decimal(sums[name] or zero).quantize(Decimal("0.01"))
+
+    return Totals(accepted=pence("accepted"), paid=pence("paid"), offered=pence("offered"), lines=sums["lines"])
 
 
 def held_in(recognitions, first_day: date | None, last_day: date | None):
