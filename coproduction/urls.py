@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import recognition_views, views
+from . import recognition_views, report_views, views
 
 app_name = "coproduction"
 
@@ -107,4 +107,10 @@ recognition = [
     ),
 ]
 
-urlpatterns = public + staff + recognition
+# --- What the pages report ------------------------------------------------------------------------------
+reports = [
+    path("staff/coproduction/report/", report_views.ReportView.as_view(), name="report"),
+    path("staff/coproduction/groups/<int:group_pk>/report/", report_views.ReportView.as_view(), name="group-report"),
+]
+
+urlpatterns = public + staff + recognition + reports

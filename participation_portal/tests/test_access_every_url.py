@@ -152,6 +152,9 @@ EXPECTED = {
     "coproduction:recognition-add": STAFF_CHANGE,
     "coproduction:recognition-edit": STAFF_CHANGE,
     "coproduction:recognition-paid": STAFF_CHANGE,
+    # The report: every staff role reads it (counts of people after disclosure control).
+    "coproduction:report": STAFF_READ,
+    "coproduction:group-report": STAFF_READ,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.

@@ -109,3 +109,37 @@ def test_staff_log_a_payment_mark_it_paid_and_download_the_file_for_finance(page
     # Her page shows the total for this financial year.
     page.goto(f"/staff/coproduction/participants/{line.participant_id}/")
     assert "£25.00" in page.locator("#totals").inner_text()
+
+
+def test_staff_open_the_group_report_and_see_the_chart_with_its_numbers(page, staff, session):
+    # Two earlier months with enough people that a share can be shown (this month's 3 people, and
+    # one other month's with them, are hidden).
+    for days, people in ((35, 6), (70, 7)):
+        earlier = SessionFactory(
+            group=session.group, title=f"Short breaks {days}", starts_at=session.starts_at - timedelta(days=days)
+        )
+        for _person in range(people):
+            for role in (ParticipantRole.PARENT_CARER, ParticipantRole.PROFESSIONAL):
+                person = ParticipantFactory(role=role, team=session.team)
+                RegisterEntryFactory(session=earlier, participant=person, role=role)
+    sign_in(page, staff.email)
+    page.goto(f"/staff/coproduction/groups/{session.group_id}/")
+    follow(page, "link", "The group's report: sessions, attendance and who took part")
+    assert page.locator("h1").inner_text() == "Co-production report"
+    assert page.locator("svg[role=img] > title").text_content().startswith("Bar chart")
+    assert page.locator("svg rect").count() >= 1
+    months = page.locator("#months").inner_text()
+    assert "fewer than 5" in months and "50%" in months
+    assert "small, so they are shown as" in page.locator("#small-numbers").inner_text()
+    assert "No actions recorded yet." in page.locator("main").inner_text()
+    assert_accessible(page, "staff-coproduction-group-report")
+
+    # A date range typed wrongly is said beside it; the overall report is axe-clean too.
+    page.goto("/staff/coproduction/report/")
+    page.locator("#id_starts_0").fill("31")
+    page.locator("#id_starts_1").fill("2")
+    page.locator("#id_starts_2").fill("2026")
+    follow(page, "button", "Show the report")
+    assert page.locator(".govuk-error-summary").get_by_role("link", name="The date from must be a real date").count()
+    assert_accessible(page, "staff-coproduction-report-errors")
+    assert_no_sideways_scrolling(page)
