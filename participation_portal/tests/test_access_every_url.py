@@ -268,6 +268,7 @@ CHANGE_POSTS = [
     "coproduction:session-cancel",
     "coproduction:agenda-move",
     "coproduction:agenda-delete",
+    "coproduction:recognition-paid",
 ]
 
 
@@ -289,3 +290,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     assert consultation.outcome_items.exists()
     session = Session.objects.get(pk=world["arguments"]["session_pk"])
     assert session.cancelled_at is None and session.agenda_items.exists()
+    assert not session.recognitions.filter(paid_on__isnull=False).exists()
