@@ -5,7 +5,8 @@ The GOV.UK style guide writes "midday" (not 12pm or noon) and "midnight" (not 12
 and a time on the hour without minutes ("9am").
 """
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.utils import timezone
@@ -60,3 +61,41 @@ def _time_in_words(hour: int, minute: int, language: str | None) -> str:
 @lru_cache(maxsize=64)
 def _time_on_date(language: str | None) -> str:
     return gettext("%(time)s on %(date)s")
+
+
+# --- The council's financial year ------------------------------------------------------------------
+# Every UK local authority keeps its accounts from 1 April to 31 March (the tax year, 6 April to
+# 5 April, is a person's, not the council's), so this is a fact, not a setting.
+FINANCIAL_YEAR_STARTS = (4, 1)  # month, day
+
+
+@dataclass(frozen=True)
+class FinancialYear:
+    """A council financial year, named by the calendar year it starts in: 2026 is 1 April 2026 to
+    31 March 2027."""
+
+    starts_in: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.starts_in, *FINANCIAL_YEAR_STARTS)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.starts_in + 1, *FINANCIAL_YEAR_STARTS) - timedelta(days=1)
+
+    def __str__(self) -> str:
+        return gettext("%(first)s to %(last)s") % {"first": self.starts_in, "last": self.starts_in + 1}
+
+
+def financial_year_of(day: date) -> FinancialYear:
+    return FinancialYear(day.year if (day.month, day.day) >= FINANCIAL_YEAR_STARTS else day.year - 1)
+
+
+def local_day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The UK moments from the start of ``first_day`` to the start of the day after ``last_day``, for
+    filtering stored (UTC) times by UK dates."""
+    return (
+        timezone.make_aware(datetime.combine(first_day, time.min)),
+        timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min)),
+    )

@@ -12,7 +12,7 @@ class CoproductionConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Invitation, Membership, Participant
+        from .models import Invitation, Membership, Participant, Recognition
 
         # A participant's details and memberships: who changed or removed them (viewing is logged by
         # services.participant_details_view). Contact details and access needs are masked in the
@@ -22,3 +22,6 @@ class CoproductionConfig(AppConfig):
         # A reply to an invitation carries what the person needs to take part: changes to it are
         # logged the same way, masked.
         auditlog.register(Invitation, mask_fields=["access_needs"])
+        # Money offered and paid to people: who recorded or changed each line, and when. A voucher
+        # code is as good as cash, so the log keeps that it changed, not the code.
+        auditlog.register(Recognition, mask_fields=["voucher_code"])

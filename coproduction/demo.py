@@ -4,12 +4,13 @@ full, with a waiting list); agreed outcomes, minutes (approved and draft) and ac
 overdue among them, carried to the group's next session. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import Team, User
 
-from . import follow_up, services
+from . import follow_up, recognition, services
 from .models import (
     Action,
     ActionStatus,
@@ -23,9 +24,12 @@ from .models import (
     Invitation,
     LadderRung,
     MembershipRole,
+    OfferAnswer,
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Recognition,
+    RecognitionKind,
     Reply,
     Session,
 )
@@ -109,6 +113,8 @@ def demo_load(*, moment: datetime) -> None:
         invitations_load(moment=moment)
     if not Action.objects.exists():
         follow_up_load(moment=moment)
+    if not Recognition.objects.exists():
+        ledger_load(moment=moment)
 
 
 def groups_load(*, moment: datetime) -> None:
@@ -372,3 +378,47 @@ def follow_up_load(*, moment: datetime) -> None:
         moment=board_after,
     )
     action(board, "Publish the priorities on the Local Offer.", -3, owner_team=board.team)
+
+
+# The payments ledger: (session title, participant reference, kind, amount, answer, paid days after).
+SHORT_BREAKS, BOARD, YOUTH = (
+    "Short breaks booking: what families need",
+    "Partnership board: priorities for next year",
+    "Youth Voice: transition to adult services",
+)
+DEMO_LEDGER = [
+    (SHORT_BREAKS, "PCF-002", RecognitionKind.PAYMENT, "25.00", OfferAnswer.ACCEPTED, 7),
+    (SHORT_BREAKS, "PCF-002", RecognitionKind.EXPENSES, "6.80", OfferAnswer.ACCEPTED, 7),
+    (SHORT_BREAKS, "PCF-003", RecognitionKind.PAYMENT, "25.00", OfferAnswer.DECLINED, None),
+    (BOARD, "PCF-001", RecognitionKind.PAYMENT, "40.00", OfferAnswer.ACCEPTED, None),
+    (YOUTH, "YV-001", RecognitionKind.VOUCHER, "20.00", OfferAnswer.ACCEPTED, 2),
+    (YOUTH, "YV-003", RecognitionKind.VOUCHER, "20.00", OfferAnswer.OFFERED, None),
+]  # fmt: skip
+
+
+def ledger_load(*, moment: datetime) -> None:
+    """Payments, vouchers and expenses for the past sessions: offered, accepted, declined, paid and
+    still to pay."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    sessions = {session.title: session for session in Session.objects.all()}
+    people = {person.reference: person for person in Participant.objects.exclude(reference=None)}
+    for title, reference, kind, amount, answer, paid_after in DEMO_LEDGER:
+        session = sessions[title]
+        line = recognition.recognition_save(
+            recognition=Recognition(
+                session=session,
+                participant=people[reference],
+                kind=kind,
+                amount=Decimal(amount),
+                answer=answer,
+                voucher_code=f"LS-{reference}-{session.pk}"
+                if kind == RecognitionKind.VOUCHER and answer == OfferAnswer.ACCEPTED
+                else "",
+            ),
+            user=manager,
+            moment=session.ends_at,
+            benefits_advice_given=kind == RecognitionKind.PAYMENT,
+        )
+        if paid_after is not None:
+            paid_on = min(timezone.localdate(session.ends_at) + timedelta(days=paid_after), timezone.localdate(moment))
+            recognition.recognition_pay(recognition=line, user=manager, paid_on=paid_on, moment=moment)

@@ -748,3 +748,45 @@ class RsvpForm(NulFreeFormMixin, forms.Form):
             del self.fields["arrangements"]
         layout += [Field.textarea("access_needs", rows=3), Field.checkbox("keep_needs")]
         self.helper = gds_helper(*layout, button=_("Send reply"))
+
+
+# --- What the pages report ------------------------------------------------------------------------------
+
+
+class ReportRangeForm(forms.Form):
+    """The dates a report covers (UK dates of the sessions); either left empty keeps its default."""
+
+    starts = DateInputField(what=_("from"), label=_("From"), help_text=_("For example, 1 4 2026"), required=False)
+    ends = DateInputField(what=_("to"), label=_("To"), help_text=_("For example, 31 3 2027"), required=False)
+
+    def __init__(self, *args, first_day, last_day, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default = (first_day, last_day)
+        self.initial |= {"starts": first_day, "ends": last_day}
+        self.helper = gds_helper(
+            Div(
+                Div(
+                    Field("starts", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                    css_class="govuk-grid-column-one-half",
+                ),
+                Div(
+                    Field("ends", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                    css_class="govuk-grid-column-one-half",
+                ),
+                css_class="govuk-grid-row",
+            ),
+            Submit("show", _("Show the report"), css_class="govuk-button--secondary"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts") or self.default[0], data.get("ends") or self.default[1]
+        if ends < starts:
+            date_input_error(self, "ends", _("The date to must be the same as or after the date from"))
+        return data
+
+    def dates(self):
+        """The range asked for, or the default where the form has a problem."""
+        if not self.is_bound or not self.is_valid():
+            return self.default
+        return self.cleaned_data.get("starts") or self.default[0], self.cleaned_data.get("ends") or self.default[1]

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -656,6 +656,17 @@ class ActionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("owner_participant", "owner_team", "team", "source_session")
 
+    def report_outcomes(self, *, sessions) -> dict:
+        """Actions agreed at ``sessions``, in one aggregate: done by their due date, done after it,
+        and still open. A done action takes no more updates, so its last update is when it was done
+        (as a UK date)."""
+        done = Q(status=ActionStatus.DONE)
+        return self.filter(source_session__in=sessions).aggregate(
+            on_time=Count("pk", filter=done & Q(updated_at__date__lte=F("due_on"))),
+            late=Count("pk", filter=done & Q(updated_at__date__gt=F("due_on"))),
+            open=Count("pk", filter=Q(status__in=UNFINISHED_ACTION_STATUSES)),
+        )
+
 
 class Action(models.Model):
     """Something to be done, owned by one participant or one team, due on a day.
@@ -766,3 +777,138 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"Update on {self.action}"
+
+
+# --- Recognition: payments, vouchers and expenses ------------------------------------------------------
+
+
+class RecognitionKind(models.TextChoices):
+    PAYMENT = "payment", _("Payment")
+    VOUCHER = "voucher", _("Voucher")
+    EXPENSES = "expenses", _("Expenses")
+
+
+class OfferAnswer(models.TextChoices):
+    """What the person said to what was offered."""
+
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class RecognitionStatus(models.TextChoices):
+    """Where a line of the ledger stands, derived from the answer and the paid date."""
+
+    OFFERED = "offered", _("Offered")
+    DECLINED = "declined", _("Declined")
+    PENDING = "pending", _("Accepted, not yet paid")
+    PAID = "paid", _("Paid")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return RECOGNITION_STATUS_COLOURS[self]
+
+
+RECOGNITION_STATUS_COLOURS = tag_colours(
+    RecognitionStatus,
+    {
+        RecognitionStatus.OFFERED: TagColour.BLUE,
+        RecognitionStatus.DECLINED: TagColour.GREY,
+        RecognitionStatus.PENDING: TagColour.YELLOW,
+        RecognitionStatus.PAID: TagColour.GREEN,
+    },
+)
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def counted(self):
+        """What counts towards a person's total: accepted (paid or still to pay). An offer not yet
+        answered is not theirs yet, and a declined one never is."""
+        return self.filter(answer=OfferAnswer.ACCEPTED)
+
+    def with_status(self, status: "RecognitionStatus"):
+        return self.filter(
+            {
+                RecognitionStatus.OFFERED: Q(answer=OfferAnswer.OFFERED),
+                RecognitionStatus.DECLINED: Q(answer=OfferAnswer.DECLINED),
+                RecognitionStatus.PENDING: Q(answer=OfferAnswer.ACCEPTED, paid_on__isnull=True),
+                RecognitionStatus.PAID: Q(paid_on__isnull=False),
+            }[status]
+        )
+
+    def held_between(self, starts: datetime, ends: datetime):
+        """For sessions that started from ``starts`` up to (not including) ``ends``."""
+        return self.filter(session__starts_at__gte=starts, session__starts_at__lt=ends)
+
+    def of_teams(self, team_ids):
+        return self.filter(session__team_id__in=team_ids)
+
+
+class Recognition(models.Model):
+    """A payment, voucher or expenses claim offered to a parent carer or young person for a session.
+
+    The amount is in pounds and pence. A payment may affect the person's benefits, so recording one
+    needs the member of staff to confirm that they pointed the person to benefits advice (who and
+    when is kept). Its date, for financial years and finance's file, is the session's (UK) date.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="recognitions")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="recognitions")
+    kind = models.CharField(_("kind"), max_length=10, choices=RecognitionKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=7, decimal_places=2)
+    answer = models.CharField(
+        _("offered, accepted or declined"), max_length=10, choices=OfferAnswer.choices, default=OfferAnswer.OFFERED
+    )
+    voucher_code = models.CharField(_("voucher code issued"), max_length=60, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    benefits_advice_at = models.DateTimeField(_("pointed to benefits advice"), null=True, blank=True)
+    benefits_advice_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session__starts_at", "participant__full_name", "pk"]
+        constraints = [
+            # One of each kind per person per session: a second would be a double entry, so the
+            # amount is changed instead.
+            models.UniqueConstraint("session", "participant", "kind", name="recognition_one_of_each_kind"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recognition_amount_positive"),
+            models.CheckConstraint(condition=Q(kind__in=RecognitionKind.values), name="recognition_kind_known"),
+            models.CheckConstraint(condition=Q(answer__in=OfferAnswer.values), name="recognition_answer_known"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(answer=OfferAnswer.ACCEPTED),
+                name="recognition_paid_only_when_accepted",
+            ),
+            models.CheckConstraint(
+                condition=Q(voucher_code="") | Q(kind=RecognitionKind.VOUCHER),
+                name="recognition_voucher_code_for_vouchers",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RecognitionKind.PAYMENT) | Q(benefits_advice_at__isnull=False),
+                name="recognition_payment_after_benefits_advice",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "answer"], name="recognition_participant_answer")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.participant} at {self.session}"
+
+    @property
+    def status(self) -> RecognitionStatus:
+        return recognition_status(self.answer, self.paid_on)
+
+
+def recognition_status(answer: str, paid_on: date | None) -> RecognitionStatus:
+    if paid_on:
+        return RecognitionStatus.PAID
+    return {
+        OfferAnswer.OFFERED: RecognitionStatus.OFFERED,
+        OfferAnswer.DECLINED: RecognitionStatus.DECLINED,
+    }.get(answer, RecognitionStatus.PENDING)

@@ -715,13 +715,28 @@ def agenda_item_delete(*, item: AgendaItem, user: User) -> None:
 # --- The register --------------------------------------------------------------------------------------
 
 
-def register_check(*, session: Session, user: User, moment: datetime) -> None:
+def held_session_check(
+    *, session: Session, user: User, moment: datetime, not_permitted: str, cancelled: str, not_started: str
+) -> None:
+    """Work recorded about what happened at a session (its register, what people were paid): by its team
+    or a manager, for a session not cancelled that has started; each refusal in the caller's words."""
     if not user.has_perm("coproduction.edit_session", session):
-        refuse(_("Only the session's team or a manager can take this register."))
+        refuse(not_permitted)
     if session.is_cancelled:
-        refuse(_("This session was cancelled, so it has no register."), code="cancelled")
+        refuse(cancelled, code="cancelled")
     if not session.has_started_at(moment):
-        refuse(_("The register can be taken once the session has started."), code="not_started")
+        refuse(not_started, code="not_started")
+
+
+def register_check(*, session: Session, user: User, moment: datetime) -> None:
+    held_session_check(
+        session=session,
+        user=user,
+        moment=moment,
+        not_permitted=_("Only the session's team or a manager can take this register."),
+        cancelled=_("This session was cancelled, so it has no register."),
+        not_started=_("The register can be taken once the session has started."),
+    )
 
 
 def register_people(session: Session):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import follow_up_views, views
+from . import follow_up_views, recognition_views, report_views, views
 
 app_name = "coproduction"
 
@@ -127,4 +127,41 @@ staff += [
         name="action-update",
     ),
 ]
-urlpatterns = public + staff
+
+# --- Recognition: payments, vouchers and expenses -------------------------------------------------------
+recognition = [
+    path("staff/coproduction/recognition/", recognition_views.LedgerView.as_view(), name="recognition"),
+    path(
+        "staff/coproduction/recognition/finance.csv",
+        recognition_views.FinanceCsvView.as_view(),
+        name="recognition-csv",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/",
+        recognition_views.SessionRecognitionView.as_view(),
+        name="session-recognition",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/add/",
+        recognition_views.RecognitionFormView.as_view(),
+        name="recognition-add",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/<int:recognition_pk>/edit/",
+        recognition_views.RecognitionFormView.as_view(),
+        name="recognition-edit",
+    ),
+    path(
+        "staff/coproduction/sessions/<int:session_pk>/recognition/<int:recognition_pk>/paid/",
+        recognition_views.RecognitionPaidView.as_view(),
+        name="recognition-paid",
+    ),
+]
+
+# --- What the pages report ------------------------------------------------------------------------------
+reports = [
+    path("staff/coproduction/report/", report_views.ReportView.as_view(), name="report"),
+    path("staff/coproduction/groups/<int:group_pk>/report/", report_views.ReportView.as_view(), name="group-report"),
+]
+
+urlpatterns = public + staff + recognition + reports

@@ -23,7 +23,7 @@ from common.pagination import page_links
 from common.text import search_words
 from common.views import StaffRequiredMixin, post_limit
 
-from . import follow_up, services
+from . import follow_up, recognition, services
 from .forms import (
     AgendaItemForm,
     GroupFilterForm,
@@ -397,6 +397,8 @@ class ParticipantDetailView(ParticipantMixin, generic.TemplateView):
             "memberships": memberships[: self.MEMBERSHIPS_SHOWN],
             "more_memberships": len(memberships) > self.MEMBERSHIPS_SHOWN,
             "today": timezone.localdate(),
+            "year": (year := recognition.current_year(timezone.now())),
+            "year_total": recognition.year_total(participant=participant, year=year),
         }
 
 

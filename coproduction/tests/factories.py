@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import factory
 
@@ -16,9 +17,12 @@ from coproduction.models import (
     Membership,
     MembershipRole,
     Minutes,
+    OfferAnswer,
     Participant,
     ParticipantRole,
     ParticipationGroup,
+    Recognition,
+    RecognitionKind,
     RegisterEntry,
     Session,
 )
@@ -142,3 +146,19 @@ class ActionFactory(factory.django.DjangoModelFactory):
         lambda action: action.source_session.ends_at if action.source_session else datetime(2026, 3, 10, tzinfo=UTC)
     )
     updated_at = factory.LazyAttribute(lambda action: action.created_at)
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    """A voucher accepted by someone present (vouchers need no benefits advice recorded)."""
+
+    class Meta:
+        model = Recognition
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = RecognitionKind.VOUCHER
+    amount = Decimal("25.00")
+    answer = OfferAnswer.ACCEPTED
+    benefits_advice_at = factory.LazyAttribute(
+        lambda line: line.session.starts_at if line.kind == RecognitionKind.PAYMENT else None
+    )

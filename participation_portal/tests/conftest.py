@@ -38,6 +38,7 @@ from coproduction.tests.factories import (
     MinutesFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
+    RecognitionFactory,
     RegisterEntryFactory,
     SessionFactory,
 )
@@ -112,6 +113,7 @@ def world(db, tmp_path, settings):
     outcome = AgreedOutcomeFactory(session=session)
     MinutesFactory(session=session)  # a draft, so the approval page has something to approve
     action = ActionFactory(source_session=session)
+    recognition = RecognitionFactory(session=session, participant=membership.participant)  # accepted, not paid
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -139,6 +141,7 @@ def world(db, tmp_path, settings):
             "feed_token": coproduction_services.feed_token_for(group),
             "action_pk": action.pk,
             "outcome_pk": outcome.pk,
+            "recognition_pk": recognition.pk,
         },
         "users": users,
     }

@@ -164,6 +164,17 @@ EXPECTED = {
     "coproduction:action": STAFF_READ,
     "coproduction:action-change": STAFF_CHANGE,
     "coproduction:action-update": STAFF_CHANGE,
+    # Recognition: every staff role reads the ledgers and finance's file; the session's team, managers
+    # and administrators record and change lines (the world's line is accepted, not yet paid).
+    "coproduction:recognition": STAFF_READ,
+    "coproduction:recognition-csv": STAFF_READ,
+    "coproduction:session-recognition": STAFF_READ,
+    "coproduction:recognition-add": STAFF_CHANGE,
+    "coproduction:recognition-edit": STAFF_CHANGE,
+    "coproduction:recognition-paid": STAFF_CHANGE,
+    # The report: every staff role reads it (counts of people after disclosure control).
+    "coproduction:report": STAFF_READ,
+    "coproduction:group-report": STAFF_READ,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -279,6 +290,7 @@ CHANGE_POSTS = [
     "coproduction:agenda-delete",
     "coproduction:minutes-approve",
     "coproduction:outcome-remove",
+    "coproduction:recognition-paid",
 ]
 
 
@@ -301,3 +313,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     session = Session.objects.get(pk=world["arguments"]["session_pk"])
     assert session.cancelled_at is None and session.agenda_items.exists()
     assert not session.minutes.is_approved and session.outcomes.exists()
+    assert not session.recognitions.filter(paid_on__isnull=False).exists()

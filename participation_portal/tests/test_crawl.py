@@ -20,6 +20,7 @@ from coproduction.models import (
     Membership,
     Participant,
     ParticipationGroup,
+    Recognition,
     Session,
 )
 
@@ -82,6 +83,8 @@ def coproduction_argument_sets() -> list[dict]:
             }
         )
     sets += [{"action_pk": pk} for pk in Action.objects.values_list("pk", flat=True)]
+    for line in Recognition.objects.all():
+        sets.append({"session_pk": line.session_id, "recognition_pk": line.pk})
     return sets
 
 
