@@ -11,7 +11,9 @@ identified):
 - no percentage is shown whose numerator or denominator is hidden;
 - no quote comes from a group smaller than 5.
 
-A table says whether anything was hidden, so the output can say that this was done.
+A table says whether anything was hidden, so the output can say that this was done. Every hidden
+cell reads the same ("fewer than 5"), the second cells too: a different label for them would tell a
+reader which hidden cell is the small one, and with the total that can give it away.
 """
 
 from __future__ import annotations
