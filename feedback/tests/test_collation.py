@@ -68,4 +68,3 @@ def test_a_flagged_response_is_child_protection_even_when_flagged_after_filing(c
     SafeguardingFlag.objects.create(response=later.response, raised_by=officer, reason="Also worrying")
     feedback_collate(moment=timezone.now())
     assert FeedbackItem.objects.get(source_key=answer_key(later.pk)).child_protection
-

@@ -36,6 +36,7 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
+from feedback.tests.factories import CodingFactory, FeedbackItemFactory, SuggestionFactory, ThemeFactory
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,6 +103,10 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    theme = ThemeFactory(name="Transport", keywords="bus\ntaxi")
+    feedback_item = FeedbackItemFactory(team=owning, text="The bus was late every day.")
+    coding = CodingFactory(item=feedback_item, theme=ThemeFactory(name="Short breaks"), coded_by=users["own_team"])
+    suggestion = SuggestionFactory(item=feedback_item, theme=theme)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +130,9 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "feedback_item_pk": feedback_item.pk,
+            "coding_pk": coding.pk,
+            "suggestion_pk": suggestion.pk,
         },
         "users": users,
     }

@@ -31,8 +31,11 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
         "accounts.audit_retention_apply",
         "notifications.retention_apply",
         "consultations.retention_apply",
+        "feedback.collate",
     } <= daily
     assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
+    # The suggestion model learns again once a week.
+    assert schedule["feedback-suggestion-model"]["schedule"].day_of_week == {0}
 
 
 def test_tasks_are_json_only_and_acknowledged_late():
