@@ -13,7 +13,10 @@ from feedback.models import Coding, FeedbackItem, FeedbackSource, Polarity, Them
 
 THEMES = {
     "Transport": (["bus", "taxi", "escort", "journey to school", "driver"], "bus\ntaxi"),
-    "Short breaks": (["short break", "respite", "overnight stay", "holiday club", "activity day"], "short break\nrespite"),
+    "Short breaks": (
+        ["short break", "respite", "overnight stay", "holiday club", "activity day"],
+        "short break\nrespite",
+    ),
     "Communication": (["called back", "phone calls", "emails", "letters", "kept informed"], "called back\nphone"),
     "EHC plans": (["EHC plan", "annual review", "assessment", "caseworker", "tribunal"], "ehc plan\nannual review"),
 }
@@ -46,7 +49,9 @@ def labelled_items(*, count: int, coder: User, seed: int = 7, source_prefix: str
         codings.append(chosen)
     items = FeedbackItem.objects.bulk_create(items)
     Coding.objects.bulk_create(
-        Coding(item=item, theme=themes[name], polarity=Polarity.NEEDS_IMPROVING, coded_by=coder, coded_at=timezone.now())
+        Coding(
+            item=item, theme=themes[name], polarity=Polarity.NEEDS_IMPROVING, coded_by=coder, coded_at=timezone.now()
+        )
         for item, chosen in zip(items, codings, strict=True)
         for name in chosen
     )
