@@ -1,7 +1,9 @@
 """A labelled set of feedback built from phrases, for the suggestion tests and bench/suggestions.py.
 
 Each theme has phrases only it uses and the set shares filler words across themes, so a model must
-learn which words matter; a few items carry two themes.
+learn which words matter; a few items carry two themes, some mention another theme's words in
+passing (not coded with it), and a few were coded with one theme for a word the person read
+differently, as happens in real coding. The keyword lists name only some of each theme's phrases.
 """
 
 import random
@@ -36,6 +38,10 @@ def labelled_items(*, count: int, coder: User, seed: int = 7, source_prefix: str
         chosen = chooser.sample(names, 2 if number % 7 == 0 else 1)
         words = [chooser.choice(THEMES[name][0]) for name in chosen for _repeat in range(2)]
         words += chooser.sample(FILLER, 3)
+        if chooser.random() < 0.2:  # another theme mentioned in passing
+            words.append(chooser.choice(THEMES[chooser.choice(names)][0]))
+        if chooser.random() < 0.05:  # a coder's different reading
+            chosen = [chooser.choice(names)]
         chooser.shuffle(words)
         items.append(
             FeedbackItem(

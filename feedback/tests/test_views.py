@@ -156,3 +156,28 @@ def test_the_theme_list_counts_codings(coder_client):
     CodingFactory.create_batch(2, theme=ThemeFactory(name="Transport", keywords="bus\ntaxi"))
     body = coder_client.get(reverse("feedback:themes")).content.decode()
     assert "Transport" in body and "bus, taxi" in body
+
+
+def test_the_agreement_page_shows_precision_recall_and_kappa(coder_client, coder, manager):
+    from django.utils import timezone
+
+    from .labelled import labelled_items
+
+    items = labelled_items(count=40, coder=coder)
+    for item in items[:10]:
+        for coding in item.codings.all():
+            CodingFactory(item=item, theme=coding.theme, polarity=coding.polarity, coded_by=manager)
+    today = timezone.localdate()
+    response = coder_client.get(
+        reverse("feedback:agreement"),
+        {"since_0": today.day, "since_1": today.month, "since_2": today.year},
+    )
+    body = response.content.decode()
+    assert response.context["suggestions"].held_out == sum(item.pk % 5 == 0 for item in items)
+    assert response.context["coders"].items == 10
+    assert "Precision" in body and "Cohen" in body and "1.00" in body
+
+
+def test_the_agreement_page_asks_for_a_real_date(coder_client):
+    response = coder_client.get(reverse("feedback:agreement"), {"since_0": "31", "since_1": "2", "since_2": "2026"})
+    assert "govuk-error-summary" in response.content.decode()
