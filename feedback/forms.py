@@ -114,7 +114,7 @@ class CodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.select("theme"),
-            Field.radios("polarity", legend_size=Size.SMALL, small=True, inline=True),
+            Field.radios("polarity", legend_size=Size.SMALL, inline=True),
         )
 
 
@@ -143,7 +143,7 @@ class SuggestionAcceptForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.radios("polarity", legend_size=Size.SMALL, small=True, inline=True))
+        self.helper = gds_helper(Field.radios("polarity", legend_size=Size.SMALL, inline=True))
 
 
 class AgreementForm(forms.Form):

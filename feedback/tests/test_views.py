@@ -181,3 +181,14 @@ def test_the_agreement_page_shows_precision_recall_and_kappa(coder_client, coder
 def test_the_agreement_page_asks_for_a_real_date(coder_client):
     response = coder_client.get(reverse("feedback:agreement"), {"since_0": "31", "since_1": "2", "since_2": "2026"})
     assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize("codings", [1, 20])
+def test_an_items_page_query_count_is_flat(coder_client, django_assert_max_num_queries, codings):
+    item = FeedbackItemFactory()
+    for number in range(codings):
+        CodingFactory(item=item, theme=ThemeFactory(name=f"Theme {number}"))
+        SuggestionFactory(item=item, theme=ThemeFactory(name=f"Suggested {number}"))
+    # session, user, roles, the item, its codings, its suggestions, the changes, the active themes
+    with django_assert_max_num_queries(9):
+        assert coder_client.get(item_url(item)).status_code == 200
