@@ -61,6 +61,13 @@ class CoderAgreement:
     themes: list[tuple[str, float | None]] = field(default_factory=list)
 
 
+def half_year_start(day: date) -> date:
+    """The first day of the half-year (April to September, October to March) the day is in."""
+    if day.month >= 10:
+        return date(day.year, 10, 1)
+    return date(day.year, 4, 1) if day.month >= 4 else date(day.year - 1, 10, 1)
+
+
 def coded_since(since: date):
     return FeedbackItem.objects.filter(codings__coded_at__date__gte=since).distinct()
 

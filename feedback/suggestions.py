@@ -31,6 +31,7 @@ MIN_ITEMS_TO_TRAIN = 8  # fewer coded items than this teach nothing worth showin
 KEPT_PER_METHOD = 3  # suggestions kept per item and method: the most confident
 WORDS_SHOWN = 4
 STORE_FLOOR = 0.05  # below this a suggestion is noise, whatever the setting says
+MODELS_KEPT = 3  # earlier models are kept a few weeks, to compare; older ones are deleted
 
 
 def min_confidence() -> float:
@@ -165,7 +166,7 @@ def suggestion_model_train(*, moment: datetime) -> SuggestionModel | None:
     if learned is None:
         return None
     blob = pickle.dumps(learned, protocol=pickle.HIGHEST_PROTOCOL)
-    return SuggestionModel.objects.create(
+    row = SuggestionModel.objects.create(
         trained_at=moment,
         items_trained=len(texts),
         themes_known=len(learned.theme_ids),
@@ -173,6 +174,9 @@ def suggestion_model_train(*, moment: datetime) -> SuggestionModel | None:
         blob=blob,
         signature=signature_of(blob),
     )
+    kept = SuggestionModel.objects.order_by("-trained_at", "-pk").values_list("pk", flat=True)[:MODELS_KEPT]
+    SuggestionModel.objects.exclude(pk__in=list(kept)).delete()
+    return row
 
 
 def model_load() -> LearnedModel | None:

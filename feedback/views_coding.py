@@ -213,7 +213,10 @@ class AgreementView(FeedbackStaffMixin, generic.TemplateView):
     template_name = "feedback/staff/agreement.html"
 
     def get_context_data(self, **kwargs):
-        form = AgreementForm(self.request.GET or None)
+        # Unless asked otherwise: since the half-year began, which the last report covered up to.
+        form = AgreementForm(
+            self.request.GET or None, initial={"since": agreement.half_year_start(timezone.localdate())}
+        )
         context = {"form": form if form.is_bound else None, "agreement_form": form}
         if form.is_bound and form.is_valid():
             since = form.cleaned_data["since"]

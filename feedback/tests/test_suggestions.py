@@ -34,6 +34,14 @@ def test_a_model_learned_from_past_coding_suggests_with_the_words_that_counted(c
     assert "escort" in best.reason or "bus" in best.reason
 
 
+def test_each_training_stores_a_model_and_only_the_latest_few_are_kept(coder):
+    labelled_items(count=20, coder=coder)
+    for _week in range(suggestions.MODELS_KEPT + 2):
+        latest = suggestions.suggestion_model_train(moment=timezone.now())
+    assert SuggestionModel.objects.count() == suggestions.MODELS_KEPT
+    assert SuggestionModel.objects.latest_trained() == latest
+
+
 def test_a_model_is_not_learned_from_too_little_coding(coder):
     labelled_items(count=3, coder=coder)
     assert suggestions.suggestion_model_train(moment=timezone.now()) is None

@@ -192,3 +192,11 @@ def test_an_items_page_query_count_is_flat(coder_client, django_assert_max_num_q
     # session, user, roles, the item, its codings, its suggestions, the changes, the active themes
     with django_assert_max_num_queries(9):
         assert coder_client.get(item_url(item)).status_code == 200
+
+
+def test_the_agreement_page_offers_the_start_of_the_half_year(coder_client):
+    import time_machine
+
+    with time_machine.travel("2026-11-24 12:00 +0000"):
+        body = coder_client.get(reverse("feedback:agreement")).content.decode()
+    assert 'name="since_0" value="1"' in body and 'name="since_1" value="10"' in body
