@@ -119,7 +119,10 @@ class CodeForm(forms.Form):
 
 
 class BulkCodeForm(CodeForm):
-    """The selected items of an inbox page, each coded with one theme and polarity."""
+    """The selected items of an inbox page, each coded with one theme and polarity. The template draws
+    the items' checkboxes (the first has the field's id, so the error summary links to it)."""
+
+    field_order = ["items", "theme", "polarity"]
 
     items = forms.ModelMultipleChoiceField(
         queryset=FeedbackItem.objects.all(),
@@ -133,7 +136,6 @@ class BulkCodeForm(CodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].label = _("Theme for the selected items")
-        self.fields["items"].widget.attrs["id"] = "items"
 
 
 class SuggestionAcceptForm(forms.Form):

@@ -200,3 +200,10 @@ def test_the_agreement_page_offers_the_start_of_the_half_year(coder_client):
     with time_machine.travel("2026-11-24 12:00 +0000"):
         body = coder_client.get(reverse("feedback:agreement")).content.decode()
     assert 'name="since_0" value="1"' in body and 'name="since_1" value="10"' in body
+
+
+def test_the_bulk_error_summary_links_to_the_first_items_checkbox(coder_client):
+    FeedbackItemFactory.create_batch(2)
+    body = coder_client.post(INBOX, {"polarity": "missing"}).content.decode()
+    assert body.index('href="#id_items"') < body.index('href="#id_theme"')
+    assert body.count('id="id_items"') == 1
