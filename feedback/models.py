@@ -211,3 +211,29 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.theme_id} by {self.method} ({self.confidence:.2f})"
+
+
+class SuggestionModelQuerySet(models.QuerySet):
+    def latest_trained(self):
+        return self.order_by("-trained_at", "-pk").first()
+
+
+class SuggestionModel(models.Model):
+    """A model learned from the council's own coding (suggestions.py), stored with when it was trained,
+    on how many items and its size. ``signature`` is an HMAC of the blob with the site's secret key:
+    only a blob the portal itself wrote is ever unpickled."""
+
+    trained_at = models.DateTimeField()
+    items_trained = models.PositiveIntegerField()
+    themes_known = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(help_text=_("bytes"))
+    blob = models.BinaryField()
+    signature = models.CharField(max_length=128)
+
+    objects = SuggestionModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-trained_at", "-pk"]
+
+    def __str__(self):
+        return f"Suggestion model trained at {self.trained_at:%d %b %Y %H:%M} on {self.items_trained} items"

@@ -50,9 +50,15 @@ app.conf.beat_schedule = {
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
+    "feedback-collate": {"task": "feedback.collate", "schedule": crontab(hour=3, minute=0)},
     # Weekly jobs.
     "overdue-action-reminders": {
         "task": "coproduction.overdue_action_reminders_send",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+    # The suggestion model learns from the week's coding.
+    "feedback-suggestion-model": {
+        "task": "feedback.suggestion_model_train",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
     },
 }

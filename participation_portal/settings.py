@@ -328,3 +328,8 @@ LOGGING = {
 SAFEGUARDING_OFFICER_EMAIL = env.str("SAFEGUARDING_OFFICER_EMAIL", default="safeguarding@example.gov.uk")
 CONSULTATION_DRAFT_RETENTION_DAYS = env.int("CONSULTATION_DRAFT_RETENTION_DAYS", default=30)
 CONSULTATION_CONTACT_RETENTION_DAYS = env.int("CONSULTATION_CONTACT_RETENTION_DAYS", default=365)
+
+# --- Feedback: themes and suggestions --------------------------------------------------------------
+# A suggested theme is shown to a coder only at or above this confidence (0 to 1); every suggestion
+# is kept with its confidence, so changing this changes what is shown at once.
+FEEDBACK_SUGGESTION_MIN_CONFIDENCE = env.float("FEEDBACK_SUGGESTION_MIN_CONFIDENCE", default=0.5)

@@ -42,6 +42,7 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
+from feedback.tests.factories import CodingFactory, FeedbackItemFactory, SuggestionFactory, ThemeFactory
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,10 @@ def world(db, tmp_path, settings):
     MinutesFactory(session=session)  # a draft, so the approval page has something to approve
     action = ActionFactory(source_session=session)
     recognition = RecognitionFactory(session=session, participant=membership.participant)  # accepted, not paid
+    theme = ThemeFactory(name="Transport", keywords="bus\ntaxi")
+    feedback_item = FeedbackItemFactory(team=owning, text="The bus was late every day.")
+    coding = CodingFactory(item=feedback_item, theme=ThemeFactory(name="Short breaks"), coded_by=users["own_team"])
+    suggestion = SuggestionFactory(item=feedback_item, theme=theme)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -142,6 +147,9 @@ def world(db, tmp_path, settings):
             "action_pk": action.pk,
             "outcome_pk": outcome.pk,
             "recognition_pk": recognition.pk,
+            "feedback_item_pk": feedback_item.pk,
+            "coding_pk": coding.pk,
+            "suggestion_pk": suggestion.pk,
         },
         "users": users,
     }

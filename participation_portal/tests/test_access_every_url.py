@@ -31,6 +31,7 @@ STAFF_READ = SIGNED_IN | {"participant": 403}
 STAFF_CHANGE = STAFF_READ | {"other_team": 403, "no_team": 403}
 # Pages that take a post only send a GET on (publishing: to the preview; a question: to the overview).
 STAFF_CHANGE_BY_POST = STAFF_CHANGE | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"}
+STAFF_SENT_ON = dict.fromkeys(("own_team", "other_team", "no_team", "manager", "administrator"), "redirect")
 
 
 def same_for_all(outcome) -> dict:
@@ -175,6 +176,14 @@ EXPECTED = {
     # The report: every staff role reads it (counts of people after disclosure control).
     "coproduction:report": STAFF_READ,
     "coproduction:group-report": STAFF_READ,
+    # --- feedback: every staff role reads and codes every team's feedback. Taking up a suggestion and
+    # removing a coding are posts: a GET sends staff back to the item.
+    "feedback:inbox": STAFF_READ,
+    "feedback:item": STAFF_READ,
+    "feedback:suggestion-accept": STAFF_READ | STAFF_SENT_ON,
+    "feedback:coding-remove": STAFF_READ | STAFF_SENT_ON,
+    "feedback:themes": STAFF_READ,
+    "feedback:agreement": STAFF_READ,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -214,6 +223,7 @@ ADMIN_MODELS = {
     "coproduction_participationgroup": FULL,
     "coproduction_participant": FULL,
     "coproduction_membership": FULL,
+    "feedback_theme": FULL,  # the taxonomy: administrators keep it
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

@@ -32,8 +32,11 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
         "notifications.retention_apply",
         "consultations.retention_apply",
         "coproduction.session_reminders_send",
+        "feedback.collate",
     } <= daily
     assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
+    # The suggestion model learns again once a week.
+    assert schedule["feedback-suggestion-model"]["schedule"].day_of_week == {0}
 
 
 def test_schedule_reminds_the_owners_of_overdue_actions_weekly():

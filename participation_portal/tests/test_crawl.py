@@ -23,6 +23,7 @@ from coproduction.models import (
     Recognition,
     Session,
 )
+from feedback.models import Coding, Suggestion
 
 from .conftest import walk
 
@@ -88,9 +89,24 @@ def coproduction_argument_sets() -> list[dict]:
     return sets
 
 
+def feedback_argument_sets() -> list[dict]:
+    """A few coded items with one of their codings, and a few with one of their suggestions."""
+    sets = [
+        {"feedback_item_pk": coding.item_id, "coding_pk": coding.pk}
+        for coding in Coding.objects.order_by("item_id", "pk").distinct()[:3]
+    ]
+    sets += [
+        {"feedback_item_pk": suggestion.item_id, "suggestion_pk": suggestion.pk}
+        for suggestion in Suggestion.objects.order_by("-confidence", "pk")[:3]
+    ]
+    return sets
+
+
 def urls_to_visit():
     urls = set()
-    argument_values = [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets()
+    argument_values = (
+        [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets() + feedback_argument_sets()
+    )
     for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
@@ -125,8 +141,8 @@ def test_no_page_fails_with_the_demo_data(client, demo, who, days_later):
 
 
 @pytest.mark.django_db
-def test_the_crawl_reaches_every_coproduction_page(demo):
-    """Each co-production URL pattern is visited at least once with the demo data."""
+def test_the_crawl_reaches_every_coproduction_and_feedback_page(demo):
+    """Each co-production and feedback URL pattern is visited at least once with the demo data."""
     visited = {resolve(url).view_name for url in urls_to_visit()}
-    wanted = {name for name, _arguments in named_patterns() if name.startswith("coproduction:")}
+    wanted = {name for name, _arguments in named_patterns() if name.startswith(("coproduction:", "feedback:"))}
     assert wanted - visited == set()

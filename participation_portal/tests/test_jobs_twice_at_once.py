@@ -17,8 +17,16 @@ from accounts import tasks as account_tasks
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from consultations import tasks as consultation_tasks
-from consultations.models import Response, Subscription
-from consultations.tests.factories import ConsultationFactory, ResponseFactory, ServiceAreaFactory
+from consultations.models import QuestionKind, Response, Subscription
+from consultations.tests.factories import (
+    AnswerFactory,
+    ConsultationFactory,
+    QuestionFactory,
+    ResponseFactory,
+    ServiceAreaFactory,
+)
+from feedback import tasks as feedback_tasks
+from feedback.models import FeedbackItem
 from notifications import tasks as outbox_tasks
 from notifications.models import Message
 
@@ -118,3 +126,18 @@ def test_the_retention_jobs_twice_at_once_delete_each_row_once_and_fail_in_neith
     assert sum(accounts) == 15 and sum(result["drafts"] for result in drafts) == 15 and sum(outbox) == 15
     assert not Response.objects.drafts().exists() and not Message.objects.exists()
     kept.refresh_from_db()  # a confirmed account stays
+
+
+def test_feedback_collation_twice_at_once_files_each_answer_once():
+    question = QuestionFactory(kind=QuestionKind.LONG_TEXT)
+    for number in range(30):
+        AnswerFactory(
+            question=question,
+            response=ResponseFactory(consultation=question.consultation),
+            text=f"Answer {number}",
+        )
+
+    twice_at_once(feedback_tasks.collate)
+
+    assert FeedbackItem.objects.count() == 30
+    assert sorted(FeedbackItem.objects.values_list("text", flat=True)) == sorted(f"Answer {n}" for n in range(30))

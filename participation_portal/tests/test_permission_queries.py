@@ -22,7 +22,7 @@ def role_and_permission_queries(client, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER, Role.ADMINISTRATOR])
-@pytest.mark.parametrize("page", ["staff-dashboard", "consultations:staff-list", "consultation"])
+@pytest.mark.parametrize("page", ["staff-dashboard", "consultations:staff-list", "consultation", "feedback:inbox"])
 def test_a_staff_page_reads_roles_and_permissions_once(staff_client, make_user, team, role, page):
     consultation = ConsultationFactory(team=team)
     QuestionFactory(consultation=consultation)

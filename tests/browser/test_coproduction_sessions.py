@@ -108,7 +108,8 @@ def test_staff_plan_a_session_take_the_register_and_see_the_warning(page, staff,
     assert_accessible(page, "staff-coproduction-register-taken")
     assert RegisterEntry.objects.filter(attendance=Attendance.ATTENDED).count() == 4
 
-    follow(page, "link", "Back")
+    with page.expect_navigation():  # exactly: the staff menu's "Feedback" has "back" in it too
+        page.get_by_role("link", name="Back", exact=True).click()
     assert "Chris Doyle" in page.locator("table:has(#register-caption)").inner_text()
     assert page.locator(".govuk-warning-text").count() == 1
     assert_no_sideways_scrolling(page)
