@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from common.forms import DateInputField, GovCheckboxes, GovRadios, date_input_error, gds_helper
+from common.forms import CsvFileField, DateInputField, GovCheckboxes, GovRadios, date_input_error, gds_helper
 from common.text import NulFreeFormMixin
 
 from .models import (
@@ -257,15 +257,7 @@ class MembershipEndForm(ServiceErrorsMixin, forms.Form):
 
 
 class ImportForm(ServiceErrorsMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Upload a CSV file"),
-        help_text=_("Up to 2 MB. Use the template's columns."),
-        error_messages={
-            "required": _("Select a CSV file to upload"),
-            "empty": _("The selected file is empty"),
-            "invalid": _("Select a CSV file to upload"),
-        },
-    )
+    file = CsvFileField(megabytes=2)
     group = forms.ModelChoiceField(
         label=_("Add everyone in the file to a group (optional)"),
         queryset=ParticipationGroup.objects.none(),

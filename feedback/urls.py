@@ -1,5 +1,24 @@
+from django.urls import path
+
+from . import views
+
 app_name = "feedback"
 
-public: list = []
-staff: list = []
+public = [
+    path("feedback/", views.CodeView.as_view(), name="code"),
+    path("feedback/your-feedback/", views.FeedbackFormView.as_view(), name="form"),
+    path("feedback/young-people/", views.ChildFeedbackFormView.as_view(), name="child-form"),
+    path("feedback/thank-you/", views.ThanksView.as_view(), name="thanks"),
+]
+staff = [
+    path("staff/feedback/cases/", views.CaseListView.as_view(), name="cases"),
+    path("staff/feedback/cases/new/", views.CaseCreateView.as_view(), name="case-create"),
+    path("staff/feedback/cases/upload/", views.CasesImportView.as_view(), name="import"),
+    path("staff/feedback/cases/upload/template.csv", views.CasesTemplateView.as_view(), name="import-template"),
+    path("staff/feedback/cases/<int:case_pk>/", views.CaseDetailView.as_view(), name="case"),
+    path("staff/feedback/cases/<int:case_pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
+    path("staff/feedback/record/", views.FeedbackRecordView.as_view(), name="record"),
+    path("staff/feedback/items/<int:feedback_pk>/", views.FeedbackDetailView.as_view(), name="feedback"),
+    path("staff/feedback/items/<int:feedback_pk>/flag/", views.FeedbackFlagView.as_view(), name="feedback-flag"),
+]
 urlpatterns = public + staff

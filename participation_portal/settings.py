@@ -285,6 +285,13 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 # No national rule sets it, so each council chooses; a fraction such as 0.33 or 1/3.
 COPRODUCTION_MEANINGFUL_SHARE = env.float("COPRODUCTION_MEANINGFUL_SHARE", default=1 / 3)
 
+# Closed-case feedback: how long a letter's code works; the children's age bands that get a code of
+# their own; how often one address may try a code, and how often one code may be tried from anywhere.
+FEEDBACK_CODE_VALID_DAYS = env.int("FEEDBACK_CODE_VALID_DAYS", default=183)
+FEEDBACK_CHILD_AGE_BANDS = env.list("FEEDBACK_CHILD_AGE_BANDS", default=["11_15", "16_17", "18_25"])
+FEEDBACK_CODE_ADDRESS_RATE = env.str("FEEDBACK_CODE_ADDRESS_RATE", default="20/h")
+FEEDBACK_CODE_TRIES_RATE = env.str("FEEDBACK_CODE_TRIES_RATE", default="10/h")
+
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_EMBEDDED_QUEUE_DIR = VAR_DIR / "celery"

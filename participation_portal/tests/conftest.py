@@ -36,6 +36,7 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
+from feedback.tests.factories import CaseFeedbackFactory, FeedbackCodeFactory
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,6 +103,10 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    code = FeedbackCodeFactory(
+        case__team=owning, issued_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30)
+    )
+    case_feedback = CaseFeedbackFactory(case=code.case)
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +130,8 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "case_pk": code.case_id,
+            "feedback_pk": case_feedback.pk,
         },
         "users": users,
     }

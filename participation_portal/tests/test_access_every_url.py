@@ -144,6 +144,21 @@ EXPECTED = {
     "coproduction:agenda-delete": STAFF_CHANGE,
     "coproduction:register": STAFF_CHANGE,
     "coproduction:walk-in": STAFF_CHANGE,
+    # --- closed-case feedback: the family's pages need no account; staff see their own teams' cases
+    "feedback:code": EVERYONE,
+    "feedback:form": same_for_all("redirect"),  # no code entered in this browser: to the code page
+    "feedback:child-form": same_for_all("redirect"),
+    "feedback:thanks": EVERYONE,
+    "feedback:cases": STAFF_READ,  # each sees only their teams' cases (managers all)
+    "feedback:case-create": STAFF_READ,
+    "feedback:import": STAFF_READ,
+    "feedback:import-template": STAFF_READ,
+    "feedback:case": STAFF_CHANGE,  # the family's contact details: the case's team and managers only
+    "feedback:case-edit": STAFF_CHANGE,
+    "feedback:record": STAFF_READ,
+    "feedback:feedback": STAFF_CHANGE,
+    "feedback:feedback-flag": STAFF_CHANGE
+    | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"},
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -183,6 +198,10 @@ ADMIN_MODELS = {
     "coproduction_participationgroup": FULL,
     "coproduction_participant": FULL,
     "coproduction_membership": FULL,
+    "feedback_closedcase": FULL,
+    "feedback_feedbackcode": (200, 403, 200, 200, 200),  # made by the letters job only
+    "feedback_casefeedback": (200, 403, 200, 200, 200),  # sent by families or recorded by staff
+    "feedback_safeguardingword": FULL,
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 
@@ -257,6 +276,7 @@ CHANGE_POSTS = [
     "coproduction:session-cancel",
     "coproduction:agenda-move",
     "coproduction:agenda-delete",
+    "feedback:feedback-flag",
 ]
 
 

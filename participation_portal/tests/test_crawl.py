@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
+from feedback.models import CaseFeedback, ClosedCase
 
 from .conftest import walk
 
@@ -63,9 +64,16 @@ def coproduction_argument_sets() -> list[dict]:
     return sets
 
 
+def feedback_argument_sets() -> list[dict]:
+    """Each closed case, and each piece of feedback."""
+    sets = [{"case_pk": pk} for pk in ClosedCase.objects.values_list("pk", flat=True)]
+    return sets + [{"feedback_pk": pk} for pk in CaseFeedback.objects.values_list("pk", flat=True)]
+
+
 def urls_to_visit():
     urls = set()
-    argument_values = [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets()
+    argument_values = [argument_sets(c) for c in Consultation.objects.all()]
+    argument_values += coproduction_argument_sets() + feedback_argument_sets()
     for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
@@ -100,8 +108,8 @@ def test_no_page_fails_with_the_demo_data(client, demo, who, days_later):
 
 
 @pytest.mark.django_db
-def test_the_crawl_reaches_every_coproduction_page(demo):
-    """Each co-production URL pattern is visited at least once with the demo data."""
+def test_the_crawl_reaches_every_coproduction_and_feedback_page(demo):
+    """Each co-production and feedback URL pattern is visited at least once with the demo data."""
     visited = {resolve(url).view_name for url in urls_to_visit()}
-    wanted = {name for name, _arguments in named_patterns() if name.startswith("coproduction:")}
+    wanted = {name for name, _arguments in named_patterns() if name.startswith(("coproduction:", "feedback:"))}
     assert wanted - visited == set()

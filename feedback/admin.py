@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import CaseFeedback, ClosedCase, FeedbackCode, SafeguardingWord
+
+
+@admin.register(ClosedCase)
+class ClosedCaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "team", "closed_on", "preferred_format", "do_not_contact", "letter_sent_on"]
+    list_filter = ["team", "preferred_format", "do_not_contact"]
+    search_fields = ["reference"]
+
+
+@admin.register(FeedbackCode)
+class FeedbackCodeAdmin(admin.ModelAdmin):
+    """Codes are made by the letters job; an administrator may read them or end one early."""
+
+    list_display = ["__str__", "case", "for_child", "issued_at", "expires_at", "used_at"]
+    raw_id_fields = ["case"]
+    readonly_fields = ["code", "case", "for_child", "issued_at", "used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CaseFeedback)
+class CaseFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "team", "channel", "received_at", "flagged_at"]
+    list_filter = ["channel", "team"]
+    raw_id_fields = ["case", "code", "recorded_by", "flagged_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SafeguardingWord)
+class SafeguardingWordAdmin(admin.ModelAdmin):
+    """The words and phrases that flag feedback for safeguarding review as soon as it arrives."""
+
+    search_fields = ["phrase"]

@@ -1,0 +1,24 @@
+"""Who may do what with closed cases and their feedback.
+
+Staff see and change the closed cases of their own teams; managers and administrators, who work
+across teams, see them all. A case's contact details follow the same rule, and each look is logged
+(services.case_details_view). Any member of staff may flag feedback as a safeguarding concern: a
+concern is never blocked by team boundaries.
+"""
+
+import rules
+
+from accounts.roles import in_owning_team, is_staff_member, team_ids, works_across_teams
+
+rules.add_perm("feedback.read_case", is_staff_member)
+may_handle_case = is_staff_member & (works_across_teams | in_owning_team)
+rules.add_perm("feedback.view_case", may_handle_case)
+rules.add_perm("feedback.edit_case", may_handle_case)
+rules.add_perm("feedback.flag_feedback", is_staff_member)
+
+
+def cases_for(user, queryset):
+    """The closed cases in ``queryset`` that ``user`` may see (the view_case rule, as a query)."""
+    if works_across_teams(user):
+        return queryset
+    return queryset.of_teams(team_ids(user))
