@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from .models import CaseFeedback, ClosedCase, FeedbackCode, SafeguardingWord
+from .models import (
+    CaseFeedback,
+    ClosedCase,
+    FeedbackCode,
+    FeedbackLetter,
+    LetterBatch,
+    LetterTemplate,
+    SafeguardingWord,
+)
+
+
+class MadeByThePortal:
+    """Rows the portal makes (codes, feedback, letters): read, corrected or removed here, never added."""
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ClosedCase)
@@ -11,25 +26,19 @@ class ClosedCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackCode)
-class FeedbackCodeAdmin(admin.ModelAdmin):
+class FeedbackCodeAdmin(MadeByThePortal, admin.ModelAdmin):
     """Codes are made by the letters job; an administrator may read them or end one early."""
 
     list_display = ["__str__", "case", "for_child", "issued_at", "expires_at", "used_at"]
     raw_id_fields = ["case"]
     readonly_fields = ["code", "case", "for_child", "issued_at", "used_at"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(CaseFeedback)
-class CaseFeedbackAdmin(admin.ModelAdmin):
+class CaseFeedbackAdmin(MadeByThePortal, admin.ModelAdmin):
     list_display = ["__str__", "team", "channel", "received_at", "flagged_at"]
     list_filter = ["channel", "team"]
     raw_id_fields = ["case", "code", "recorded_by", "flagged_by"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(SafeguardingWord)
@@ -37,3 +46,26 @@ class SafeguardingWordAdmin(admin.ModelAdmin):
     """The words and phrases that flag feedback for safeguarding review as soon as it arrives."""
 
     search_fields = ["phrase"]
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    """The closure letter's wording. Placeholders: {{ contact_name }}, {{ team }}, {{ code }},
+    {{ feedback_address }}, {{ expires_on }}."""
+
+    list_display = ["subject", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not LetterTemplate.objects.exists()
+
+
+@admin.register(LetterBatch)
+class LetterBatchAdmin(MadeByThePortal, admin.ModelAdmin):
+    list_display = ["day", "letters", "large_print", "emailed", "made_at"]
+    readonly_fields = ["day", "pdf", "letters", "large_print", "emailed", "made_at"]
+
+
+@admin.register(FeedbackLetter)
+class FeedbackLetterAdmin(MadeByThePortal, admin.ModelAdmin):
+    list_display = ["case", "batch", "printed", "emailed", "made_at"]
+    raw_id_fields = ["case", "batch"]

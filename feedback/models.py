@@ -276,3 +276,60 @@ class SafeguardingWord(models.Model):
 
     def __str__(self):
         return self.phrase
+
+
+# --- The standard letter -----------------------------------------------------------------------------
+
+
+class LetterTemplate(models.Model):
+    """The wording of the closure letter, kept by administrators. Placeholders in double braces are
+    filled for each family: {{ contact_name }}, {{ team }}, {{ code }}, {{ feedback_address }},
+    {{ expires_on }}. Nothing else in the text is read as a template, so the wording is plain text."""
+
+    key = models.CharField(max_length=30, unique=True, default="closure_letter", editable=False)
+    subject = models.CharField(_("heading and email subject"), max_length=150)
+    body = models.TextField(_("letter to the family"))
+    child_slip = models.TextField(_("slip for the child or young person"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter wording")
+        verbose_name_plural = _("letter wording")
+
+    def __str__(self):
+        return self.subject
+
+
+class LetterBatch(models.Model):
+    """One day's printable letters for the post room: one PDF, made once per day (the job adds a
+    later run's letters to the same day's batch and prints it again)."""
+
+    day = models.DateField(_("day"), unique=True)
+    pdf = models.FileField(_("PDF"), upload_to="feedback-letters/", blank=True)
+    letters = models.PositiveIntegerField(default=0)
+    large_print = models.PositiveIntegerField(default=0)
+    emailed = models.PositiveIntegerField(default=0)
+    made_at = models.DateTimeField(_("made"))
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name_plural = _("letter batches")
+
+    def __str__(self):
+        return f"Letters {self.day:%Y-%m-%d}"
+
+
+class FeedbackLetter(models.Model):
+    """The closure letter a case was sent: one per case, however often the job runs."""
+
+    case = models.OneToOneField(ClosedCase, on_delete=models.CASCADE, related_name="letter")
+    batch = models.ForeignKey(LetterBatch, on_delete=models.PROTECT, related_name="feedback_letters")
+    printed = models.BooleanField(_("printed for post"), default=False)
+    emailed = models.BooleanField(_("emailed"), default=False)
+    made_at = models.DateTimeField(_("made"))
+
+    class Meta:
+        ordering = ["batch", "pk"]
+
+    def __str__(self):
+        return f"Letter for {self.case}"

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +43,9 @@ from .models import (
     ClosedCase,
     ContactWish,
     FeedbackCode,
+    FeedbackLetter,
+    LetterBatch,
+    LetterTemplate,
     PreferredFormat,
     SafeguardingWord,
 )
@@ -502,3 +506,87 @@ def feedback_flag(*, feedback: CaseFeedback, user: User, reason: str, moment: da
     feedback = CaseFeedback.objects.select_for_update().get(pk=feedback.pk)
     flag_raise(feedback, by=user, reason=reason.strip(), moment=moment)
     return feedback
+
+
+# --- The daily letters -------------------------------------------------------------------------------
+
+
+def cases_due_a_letter(*, today):
+    """Cases closed recently (FEEDBACK_LETTER_WITHIN_DAYS) that may be contacted, with somewhere to
+    send a letter, and no letter yet."""
+    earliest = today - timedelta(days=settings.FEEDBACK_LETTER_WITHIN_DAYS)
+    return (
+        ClosedCase.objects.contactable()
+        .without_letter()
+        .filter(letter__isnull=True, closed_on__lte=today, closed_on__gte=earliest)
+        .exclude(address="", email="")
+    )
+
+
+@transaction.atomic
+def letters_send(*, moment: datetime) -> LetterBatch | None:
+    """Make the closure letter for every case due one: its codes, a letter in the day's printable
+    batch (where there is a postal address) and an e-mail (where there is an address). Once per case
+    however often it runs: the day's batch row is locked first, so a second worker waits and then
+    finds nothing left to do, and a case has one letter (a unique key). Returns the day's batch, or
+    None when no letter was due."""
+    from .letters import batch_pdf, letter_texts
+
+    today = timezone.localdate(moment)
+    if not cases_due_a_letter(today=today).exists():
+        return None
+    batch, _created = LetterBatch.objects.get_or_create(day=today, defaults={"made_at": moment})
+    batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    cases = list(cases_due_a_letter(today=today).select_related("team").order_by("team__name", "reference", "pk"))
+    if not cases:
+        return batch  # another worker made them while this one waited for the lock
+    wording = LetterTemplate.objects.get(key="closure_letter")
+    for case in cases:
+        case_codes_issue(case=case, moment=moment)
+        letter = FeedbackLetter.objects.create(
+            case=case, batch=batch, printed=bool(case.address), emailed=bool(case.email), made_at=moment
+        )
+        if case.email:
+            texts = letter_texts(letter, wording)
+            message_queue(
+                recipient=case.email,
+                template="feedback/letter",
+                context={
+                    "subject": texts.subject,
+                    "body": texts.body,
+                    "code": texts.code,
+                    "child_slip": texts.child_slip,
+                    "child_code": texts.child_code,
+                },
+                dedupe_key=f"feedback-letter-{case.pk}",
+            )
+    ClosedCase.objects.filter(pk__in=[case.pk for case in cases]).update(letter_sent_on=today)
+    printed = list(
+        batch.feedback_letters.filter(printed=True)
+        .select_related("case__team")
+        .prefetch_related("case__codes")
+        .order_by("case__team__name", "case__reference", "pk")
+    )
+    all_letters = batch.feedback_letters.all()
+    batch.letters = all_letters.count()
+    batch.large_print = all_letters.filter(printed=True, case__preferred_format=PreferredFormat.LARGE_PRINT).count()
+    batch.emailed = all_letters.filter(emailed=True).count()
+    batch.made_at = moment
+    if printed:
+        batch.pdf.save(
+            f"letters-{today:%Y-%m-%d}.pdf", ContentFile(batch_pdf(batch=batch, letters=printed)), save=False
+        )
+    batch.save()
+    logger.info("Closure letters for %s: %s new, %s in the batch", today, len(cases), batch.letters)
+    return batch
+
+
+def batch_pdf_view(*, batch: LetterBatch, viewer: User, moment: datetime) -> LetterBatch:
+    """A day's letters (names and addresses) for the post room: for those who work across teams; the
+    download is recorded in the audit log."""
+    if not viewer.has_perm("feedback.print_letters"):
+        refuse(_("Only managers can download the letters for the post room."))
+    personal_data_viewed(
+        record=batch, viewer=viewer, moment=moment, described_as=f"Closure letters of {batch.day}", batch=batch.pk
+    )
+    return batch

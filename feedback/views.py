@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from common.kept_answers import KeepsTypedAnswers, typed_answers
+from common.pagination import page_links
 from common.views import StaffRequiredMixin, post_limit
 from coproduction.views import PagedListMixin
 
@@ -38,7 +39,7 @@ from .forms import (
     FlagForm,
     RecordFeedbackForm,
 )
-from .models import CaseFeedback, ClosedCase, PictureAnswer
+from .models import CaseFeedback, ClosedCase, LetterBatch, PictureAnswer
 from .rules import cases_for
 from .services import CodeProblem
 
@@ -266,6 +267,35 @@ class FeedbackRecordView(FeedbackStaffMixin, generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Feedback recorded."))
         return redirect("feedback:feedback", feedback_pk=feedback.pk)
+
+
+# --- The day's letters ------------------------------------------------------------------------------
+
+
+class LetterBatchListView(FeedbackStaffMixin, generic.ListView):
+    """Each day's closure letters, the latest first, with their counts; the PDFs for managers."""
+
+    template_name = "feedback/staff/letter_batches.html"
+    context_object_name = "batches"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return LetterBatch.objects.order_by("-day")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        context["may_print"] = self.request.user.has_perm("feedback.print_letters")
+        return context
+
+
+class LetterBatchPdfView(FeedbackStaffMixin, generic.View):
+    permission_required = ("accounts.access_staff_area", "feedback.print_letters")
+
+    def get(self, request, *args, **kwargs):
+        batch = get_object_or_404(LetterBatch.objects.exclude(pdf=""), pk=self.kwargs["batch_pk"])
+        services.batch_pdf_view(batch=batch, viewer=request.user, moment=timezone.now())
+        return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"closure-letters-{batch.day}.pdf")
 
 
 # --- The family's pages ----------------------------------------------------------------------------

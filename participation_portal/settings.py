@@ -291,6 +291,8 @@ FEEDBACK_CODE_VALID_DAYS = env.int("FEEDBACK_CODE_VALID_DAYS", default=183)
 FEEDBACK_CHILD_AGE_BANDS = env.list("FEEDBACK_CHILD_AGE_BANDS", default=["11_15", "16_17", "18_25"])
 FEEDBACK_CODE_ADDRESS_RATE = env.str("FEEDBACK_CODE_ADDRESS_RATE", default="20/h")
 FEEDBACK_CODE_TRIES_RATE = env.str("FEEDBACK_CODE_TRIES_RATE", default="10/h")
+# The daily letters go to cases closed within this many days (older ones were before the portal).
+FEEDBACK_LETTER_WITHIN_DAYS = env.int("FEEDBACK_LETTER_WITHIN_DAYS", default=60)
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -323,6 +325,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of each PDF at INFO; only its problems matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.template": {"filters": ["without_template_context"]},
     },
 }

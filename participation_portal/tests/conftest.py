@@ -36,6 +36,7 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
+from feedback.models import FeedbackLetter, LetterBatch
 from feedback.tests.factories import CaseFeedbackFactory, FeedbackCodeFactory
 from notifications.models import Message
 
@@ -107,6 +108,9 @@ def world(db, tmp_path, settings):
         case__team=owning, issued_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30)
     )
     case_feedback = CaseFeedbackFactory(case=code.case)
+    batch = LetterBatch.objects.create(day=timezone.localdate(), made_at=timezone.now(), letters=1)
+    batch.pdf.save("letters.pdf", ContentFile(b"%PDF-1.4 letters"), save=True)
+    FeedbackLetter.objects.create(case=code.case, batch=batch, made_at=timezone.now())
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -132,6 +136,7 @@ def world(db, tmp_path, settings):
             "agenda_item_pk": agenda_item.pk,
             "case_pk": code.case_id,
             "feedback_pk": case_feedback.pk,
+            "batch_pk": batch.pk,
         },
         "users": users,
     }

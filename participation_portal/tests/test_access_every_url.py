@@ -156,6 +156,9 @@ EXPECTED = {
     "feedback:case": STAFF_CHANGE,  # the family's contact details: the case's team and managers only
     "feedback:case-edit": STAFF_CHANGE,
     "feedback:record": STAFF_READ,
+    "feedback:letters": STAFF_READ,
+    # Every team's families' addresses, for the post room: managers and administrators only.
+    "feedback:letters-pdf": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
     "feedback:feedback": STAFF_CHANGE,
     "feedback:feedback-flag": STAFF_CHANGE
     | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"},
@@ -202,6 +205,9 @@ ADMIN_MODELS = {
     "feedback_feedbackcode": (200, 403, 200, 200, 200),  # made by the letters job only
     "feedback_casefeedback": (200, 403, 200, 200, 200),  # sent by families or recorded by staff
     "feedback_safeguardingword": FULL,
+    "feedback_lettertemplate": (200, 403, 200, 200, 200),  # one wording, made by the migration
+    "feedback_letterbatch": (200, 403, 200, 200, 200),  # made by the daily job
+    "feedback_feedbackletter": (200, 403, 200, 200, 200),
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
-from feedback.models import CaseFeedback, ClosedCase
+from feedback.models import CaseFeedback, ClosedCase, LetterBatch
 
 from .conftest import walk
 
@@ -65,8 +65,9 @@ def coproduction_argument_sets() -> list[dict]:
 
 
 def feedback_argument_sets() -> list[dict]:
-    """Each closed case, and each piece of feedback."""
+    """Each closed case, each piece of feedback and each day's letters."""
     sets = [{"case_pk": pk} for pk in ClosedCase.objects.values_list("pk", flat=True)]
+    sets += [{"batch_pk": pk} for pk in LetterBatch.objects.values_list("pk", flat=True)]
     return sets + [{"feedback_pk": pk} for pk in CaseFeedback.objects.values_list("pk", flat=True)]
 
 
@@ -84,7 +85,8 @@ def urls_to_visit():
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's printed letters
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
