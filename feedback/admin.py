@@ -5,6 +5,8 @@ from .models import (
     ClosedCase,
     FeedbackCode,
     FeedbackLetter,
+    FollowUpCall,
+    FollowUpSample,
     LetterBatch,
     LetterTemplate,
     SafeguardingWord,
@@ -69,3 +71,20 @@ class LetterBatchAdmin(MadeByThePortal, admin.ModelAdmin):
 class FeedbackLetterAdmin(MadeByThePortal, admin.ModelAdmin):
     list_display = ["case", "batch", "printed", "emailed", "made_at"]
     raw_id_fields = ["case", "batch"]
+
+
+@admin.register(FollowUpSample)
+class FollowUpSampleAdmin(MadeByThePortal, admin.ModelAdmin):
+    """A quarter's draw: its seed and the cases it considered reproduce it, so they are not changed."""
+
+    list_display = ["quarter_start", "drawn_at"]
+    readonly_fields = ["quarter_start", "seed", "considered", "drawn_at"]
+
+
+@admin.register(FollowUpCall)
+class FollowUpCallAdmin(MadeByThePortal, admin.ModelAdmin):
+    """Pass a call to another caller, or move its due date."""
+
+    list_display = ["case", "caller", "due_on", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["case", "caller", "sample"]

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 
-from . import services
-from .models import Channel, ClosedCase, ContactWish, PreferredFormat
+from . import calls, services
+from .models import Channel, ClosedCase, ContactWish, Disposition, PreferredFormat
 
 # (reference, team slug, days before today it closed, reason, contact, format, age band, do not contact)
 DEMO_CASES = [
@@ -28,9 +28,63 @@ DEMO_CASES = [
 ]  # fmt: skip
 
 
+# Last quarter's cases with no feedback, drawn for the telephone sample, and what each call came to.
+CALL_OUTCOMES = [
+    [Disposition.COMPLETE],
+    [Disposition.NO_ANSWER, Disposition.PARTIAL],
+    [Disposition.REFUSED],
+    [Disposition.NO_ANSWER, Disposition.NO_ANSWER, Disposition.NO_ANSWER],
+    [Disposition.WRONG_NUMBER],
+    [Disposition.NOT_ELIGIBLE],
+    [Disposition.NO_ANSWER],
+    [],
+]
+
+
 def demo_load(*, moment: datetime) -> None:
     if ClosedCase.objects.filter(reference=DEMO_CASES[0][0]).exists():
         return
+    cases_load(moment=moment)
+    calls_load(moment=moment)
+
+
+def calls_load(*, moment: datetime) -> None:
+    """Last quarter's sample, drawn with every eligible case, and calls in every outcome."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    caller = User.objects.get(email="staff@example.gov.uk")
+    team = Team.objects.get(slug="send-services")
+    quarter = calls.quarter_before(calls.quarter_start_of(timezone.localdate(moment)))
+    for number in range(len(CALL_OUTCOMES)):
+        services.case_save(
+            case=ClosedCase(
+                reference=f"CMS-19{number:04d}",
+                team=team,
+                closed_on=quarter + timedelta(days=8 * number + 3),
+                closure_reason="Plan completed",
+                contact_name=f"Family {number + 1}",
+                address=f"{number + 1} Mill Lane\nExampletown\nEX2 5RT",
+                phone=f"07700 900{700 + number}",
+            ),
+            user=manager,
+        )
+    rule = {"percent": 100, "minimum": 0, "maximum": 100}
+    sample = calls.sample_draw_for_quarter(quarter_start=quarter, moment=moment - timedelta(days=5), rule=rule)
+    answers = {"worked_well": "Being kept up to date.", "experience": "good", "contact_wish": ContactWish.NO}
+    follow_ups = sample.calls.filter(case__reference__startswith="CMS-19").order_by("case__reference")
+    for call, outcomes in zip(follow_ups, CALL_OUTCOMES, strict=False):
+        call.caller = caller
+        call.save(update_fields=["caller"])
+        for hours, disposition in enumerate(outcomes):
+            calls.call_attempt_record(
+                call=call,
+                user=caller,
+                disposition=disposition,
+                moment=moment - timedelta(days=4, hours=30 - 5 * hours),
+                answers=answers,
+            )
+
+
+def cases_load(*, moment: datetime) -> None:
     manager = User.objects.get(email="manager@example.gov.uk")
     teams = {team.slug: team for team in Team.objects.all()}
     today = timezone.localdate(moment)

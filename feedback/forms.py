@@ -20,6 +20,7 @@ from .models import (
     AnsweredBy,
     ClosedCase,
     ContactWish,
+    Disposition,
     Experience,
     ListenedTo,
     PictureAnswer,
@@ -332,7 +333,45 @@ class ChildFeedbackForm(AnswersMixin, NulFreeFormMixin, forms.Form):
 # --- Staff: feedback from other channels ---------------------------------------------------------
 
 
-class RecordFeedbackForm(AnswersMixin, ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
+class StaffAnswersForm(AnswersMixin, NulFreeFormMixin, forms.Form):
+    """What a family said, as staff write it down (a call, a letter, an interview)."""
+
+    worked_well = answer_field(_("What worked well?"))
+    could_be_better = answer_field(_("What could have been better?"))
+    missing = answer_field(_("Was anything missing that they needed?"))
+    experience = GovRadios(
+        label=_("Overall, how was your experience of our service?"), choices=Experience.choices, required=False
+    )
+    listened_to = GovRadios(label=_("Did they feel listened to?"), choices=ListenedTo.choices, required=False)
+    answered_by = GovRadios(label=_("Who answered?"), choices=AnsweredBy.choices, required=False)
+    may_quote = forms.BooleanField(label=_("They agree to be quoted anonymously"), required=False)
+    contact_wish = GovRadios(
+        label=_("Would they like someone to contact them?"),
+        choices=ContactWish.choices,
+        error_messages={"required": _("Select whether they would like contact")},
+    )
+    contact_detail = forms.CharField(label=_("Phone number or email address to use"), required=False, max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("contact_wish", ContactWish.NO)
+
+    @staticmethod
+    def answer_layout() -> list:
+        return [
+            Field.textarea("worked_well", rows=3),
+            Field.textarea("could_be_better", rows=3),
+            Field.textarea("missing", rows=3),
+            Field.radios("experience", legend_size=Size.SMALL),
+            Field.radios("listened_to", legend_size=Size.SMALL, inline=True),
+            Field.radios("answered_by", legend_size=Size.SMALL),
+            Field.checkbox("may_quote"),
+            Field.radios("contact_wish", legend_size=Size.SMALL),
+            Field.text("contact_detail"),
+        ]
+
+
+class RecordFeedbackForm(ServiceErrorsMixin, StaffAnswersForm):
     channel = GovRadios(
         label=_("How did the feedback come?"),
         choices=[(channel.value, channel.label) for channel in STAFF_CHANNELS],
@@ -359,40 +398,52 @@ class RecordFeedbackForm(AnswersMixin, ServiceErrorsMixin, NulFreeFormMixin, for
     received_on = DateInputField(
         what=_("the feedback was received"), label=_("Date received"), help_text=_("For example, 31 3 2026")
     )
-    worked_well = answer_field(_("What worked well"))
-    could_be_better = answer_field(_("What could have been better"))
-    missing = answer_field(_("What was missing"))
-    experience = GovRadios(
-        label=_("Overall, how was your experience of our service?"), choices=Experience.choices, required=False
-    )
-    listened_to = GovRadios(label=_("Did they feel listened to?"), choices=ListenedTo.choices, required=False)
-    answered_by = GovRadios(label=_("Who answered?"), choices=AnsweredBy.choices, required=False)
-    may_quote = forms.BooleanField(label=_("They agree to be quoted anonymously"), required=False)
-    contact_wish = GovRadios(
-        label=_("Would they like someone to contact them?"),
-        choices=ContactWish.choices,
-        error_messages={"required": _("Select whether they would like contact")},
-    )
-    contact_detail = forms.CharField(label=_("Phone number or email address to use"), required=False, max_length=254)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         team_field_setup(self, user, required=False)
-        self.initial.setdefault("contact_wish", ContactWish.NO)
         self.helper = gds_helper(
             Field.radios("channel", legend_size=Size.SMALL),
             Field.text("questionnaire"),
             Field.text("case_reference", field_width=20),
             Field.select("team"),
             Field("received_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
-            Field.textarea("worked_well", rows=3),
-            Field.textarea("could_be_better", rows=3),
-            Field.textarea("missing", rows=3),
-            Field.radios("experience", legend_size=Size.SMALL),
-            Field.radios("listened_to", legend_size=Size.SMALL, inline=True),
-            Field.radios("answered_by", legend_size=Size.SMALL),
-            Field.checkbox("may_quote"),
-            Field.radios("contact_wish", legend_size=Size.SMALL),
-            Field.text("contact_detail"),
+            *self.answer_layout(),
             button=_("Record feedback"),
         )
+
+
+# --- Staff: the telephone calls ----------------------------------------------------------------------
+
+
+class CallOutcomeForm(StaffAnswersForm):
+    """One attempt at a call: its outcome and, when they gave feedback, what they said."""
+
+    disposition = GovRadios(
+        label=_("What happened?"),
+        choices=Disposition.choices,
+        error_messages={"required": _("Select what happened on the call")},
+    )
+    notes = forms.CharField(label=_("Notes (optional)"), required=False, max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("disposition", legend_size=Size.MEDIUM),
+            Field.textarea("notes", rows=2),
+            Fieldset(
+                *self.answer_layout(),
+                legend=_("If they gave feedback"),
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            button=_("Record the call"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("disposition") in (Disposition.COMPLETE, Disposition.PARTIAL):
+            said = any((data.get(name) or "").strip() for name in ("worked_well", "could_be_better", "missing"))
+            if not said and not data.get("experience"):
+                self.add_error("worked_well", _("Enter what they said, or their overall experience"))
+        return data

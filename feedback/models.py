@@ -333,3 +333,115 @@ class FeedbackLetter(models.Model):
 
     def __str__(self):
         return f"Letter for {self.case}"
+
+
+# --- The quarterly telephone sample ------------------------------------------------------------------
+
+
+class FollowUpSample(models.Model):
+    """A quarter's random draw of closed cases without feedback, to be telephoned. One per quarter; the
+    seed and the cases considered are kept, so anyone can draw it again and get the same cases."""
+
+    quarter_start = models.DateField(_("quarter starting"), unique=True)
+    seed = models.CharField(_("seed"), max_length=32)
+    considered = models.JSONField(_("cases considered, by team"), default=dict)
+    # The size rule at the time of the draw (percent, minimum, maximum per team), so it reproduces.
+    size_rule = models.JSONField(_("sample size rule"), default=dict)
+    drawn_at = models.DateTimeField(_("drawn"))
+
+    class Meta:
+        ordering = ["-quarter_start"]
+
+    def __str__(self):
+        return f"Sample for the quarter from {self.quarter_start:%Y-%m-%d}"
+
+
+class Disposition(models.TextChoices):
+    """An attempt's outcome, in survey disposition terms."""
+
+    COMPLETE = "complete", _("Complete: feedback given")
+    PARTIAL = "partial", _("Partial: some feedback given")
+    REFUSED = "refused", _("Refused: declined to take part")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", _("To call")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    NOT_NEEDED = "not_needed", _("Not needed")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return CALL_STATUS_COLOURS[self]
+
+
+CALL_STATUS_COLOURS = tag_colours(
+    CallStatus,
+    {
+        CallStatus.OPEN: TagColour.BLUE,
+        CallStatus.COMPLETED: TagColour.GREEN,
+        CallStatus.DECLINED: TagColour.GREY,
+        CallStatus.UNREACHABLE: TagColour.ORANGE,
+        CallStatus.NOT_NEEDED: TagColour.GREY,
+    },
+)
+
+
+class FollowUpCallQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CallStatus.OPEN)
+
+    def of_teams(self, team_ids):
+        return self.filter(case__team_id__in=team_ids)
+
+
+class FollowUpCall(models.Model):
+    """A drawn case to telephone, given to one of its team's staff, due by a day."""
+
+    sample = models.ForeignKey(FollowUpSample, on_delete=models.CASCADE, related_name="calls")
+    case = models.ForeignKey(ClosedCase, on_delete=models.CASCADE, related_name="calls")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_up_calls"
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = FollowUpCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "case"], name="follow_up_call_once_per_sample"),
+            models.CheckConstraint(condition=Q(status__in=CallStatus.values), name="follow_up_call_status_known"),
+        ]
+
+    def __str__(self):
+        return f"Call about {self.case}"
+
+    @property
+    def state(self) -> CallStatus:
+        return CallStatus(self.status)
+
+
+class CallAttempt(models.Model):
+    call = models.ForeignKey(FollowUpCall, on_delete=models.CASCADE, related_name="attempts")
+    made_at = models.DateTimeField(_("made"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    disposition = models.CharField(_("outcome"), max_length=20, choices=Disposition.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposition__in=Disposition.values), name="call_attempt_disposition_known"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_disposition_display()

@@ -36,6 +36,7 @@ from coproduction.models import AgeBand
 from coproduction.services import refuse, team_check
 from notifications.services import message_queue
 
+from .calls import calls_not_needed
 from .codes import code_new, code_normalise, code_well_formed
 from .models import (
     CaseFeedback,
@@ -451,6 +452,7 @@ def feedback_submit(*, typed_code: str, answers: dict, for_child_form: bool, mom
     feedback.save()
     code.used_at = moment
     code.save(update_fields=["used_at"])
+    calls_not_needed(case=code.case, moment=moment)
     tripwire_check(feedback, moment=moment)
     return feedback
 
@@ -492,6 +494,8 @@ def feedback_record(
     if not any(text.strip() for text in feedback.texts()) and not feedback.experience:
         refuse(_("Enter what they said, or their overall experience."), code="empty")
     feedback.save()
+    if case is not None and channel != Channel.TELEPHONE:
+        calls_not_needed(case=case, moment=received_at)
     tripwire_check(feedback, moment=received_at)
     return feedback
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import calls, services
 
 
 @shared_task(name="feedback.letters_send")
@@ -10,3 +10,10 @@ def letters_send() -> int:
     Once per case, however often it runs or however many workers run it at once."""
     batch = services.letters_send(moment=timezone.now())
     return batch.letters if batch else 0
+
+
+@shared_task(name="feedback.samples_draw")
+def samples_draw() -> int:
+    """Daily: draw the telephone sample of any ended quarter that has none yet (once per quarter, however
+    often it runs; a missed quarter is caught up)."""
+    return len(calls.samples_catch_up(moment=timezone.now()))

@@ -10,6 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,10 +27,12 @@ from common.pagination import page_links
 from common.views import StaffRequiredMixin, post_limit
 from coproduction.views import PagedListMixin
 
+from . import calls as services_calls
 from . import services
 from .codes import code_display, code_normalise
 from .forms import (
     PICTURE_STATEMENTS,
+    CallOutcomeForm,
     CaseFilterForm,
     CasesImportForm,
     ChildFeedbackForm,
@@ -39,7 +42,7 @@ from .forms import (
     FlagForm,
     RecordFeedbackForm,
 )
-from .models import CaseFeedback, ClosedCase, LetterBatch, PictureAnswer
+from .models import CallStatus, CaseFeedback, ClosedCase, FollowUpCall, FollowUpSample, LetterBatch, PictureAnswer
 from .rules import cases_for
 from .services import CodeProblem
 
@@ -296,6 +299,124 @@ class LetterBatchPdfView(FeedbackStaffMixin, generic.View):
         batch = get_object_or_404(LetterBatch.objects.exclude(pdf=""), pk=self.kwargs["batch_pk"])
         services.batch_pdf_view(batch=batch, viewer=request.user, moment=timezone.now())
         return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"closure-letters-{batch.day}.pdf")
+
+
+# --- The telephone calls --------------------------------------------------------------------------
+
+
+class CallListView(FeedbackStaffMixin, generic.ListView):
+    """The calls still to make: one's own; every team's for managers. The soonest due first."""
+
+    template_name = "feedback/staff/call_list.html"
+    context_object_name = "calls"
+    paginate_by = 50
+
+    def get_queryset(self):
+        open_calls = (
+            FollowUpCall.objects.open().select_related("case__team", "caller").annotate(attempt_count=Count("attempts"))
+        )
+        if not self.request.user.has_perm("accounts.work_across_teams"):
+            open_calls = open_calls.filter(caller=self.request.user)
+        return open_calls.order_by("due_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        context["today"] = timezone.localdate()
+        context["may_see_quarters"] = self.request.user.has_perm("accounts.work_across_teams")
+        return context
+
+
+class CallView(FeedbackStaffMixin, generic.FormView):
+    """One call: the script, the family's preferred format and times, the attempts so far, and the
+    outcome of this attempt. Seeing the phone number is recorded as a look at the contact details."""
+
+    template_name = "feedback/staff/call.html"
+    form_class = CallOutcomeForm
+
+    @cached_property
+    def call(self) -> FollowUpCall:
+        return get_object_or_404(
+            FollowUpCall.objects.select_related("case__team", "caller", "sample"), pk=self.kwargs["call_pk"]
+        )
+
+    def has_permission(self):
+        return super().has_permission() and self.request.user.has_perm("feedback.view_case", self.call.case)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services_calls.call_attempt_record(
+                call=self.call,
+                user=self.request.user,
+                disposition=data["disposition"],
+                moment=timezone.now(),
+                notes=data["notes"],
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Call recorded."))
+        return redirect("feedback:calls")
+
+    def get_context_data(self, **kwargs):
+        call = self.call
+        services.case_details_view(case=call.case, viewer=self.request.user, moment=timezone.now())
+        return super().get_context_data(**kwargs) | {
+            "call": call,
+            "case": call.case,
+            "attempts": list(call.attempts.select_related("made_by")),
+            "is_open": call.status == CallStatus.OPEN,
+        }
+
+
+class QuarterListView(FeedbackStaffMixin, generic.ListView):
+    """Each quarter's sample for managers: calls drawn, made, completed, declined, unreachable and open,
+    with response, contact and refusal rates."""
+
+    permission_required = ("accounts.access_staff_area", "accounts.work_across_teams")
+    template_name = "feedback/staff/quarters.html"
+    context_object_name = "samples"
+    paginate_by = 12
+
+    def get_queryset(self):
+        def status(value):
+            return Count("calls", filter=Q(calls__status=value), distinct=True)
+
+        return FollowUpSample.objects.annotate(
+            drawn=Count("calls", distinct=True),
+            made=Count("calls", filter=Q(calls__attempts__isnull=False), distinct=True),
+            completed=status(CallStatus.COMPLETED),
+            declined=status(CallStatus.DECLINED),
+            unreachable=status(CallStatus.UNREACHABLE),
+            not_needed=status(CallStatus.NOT_NEEDED),
+            still_open=status(CallStatus.OPEN),
+        ).order_by("-quarter_start")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        for sample in context["samples"]:
+            sample.rates = call_rates(sample)
+        return context
+
+
+def call_rates(sample) -> dict[str, int | None]:
+    """Percentages of the calls that were for someone to answer (not the ones feedback made needless):
+    response (completed), contact (reached at all: completed or declined), refusal (declined)."""
+    base = sample.drawn - sample.not_needed
+    if base <= 0:
+        return {"response": None, "contact": None, "refusal": None}
+    return {
+        "response": round(100 * sample.completed / base),
+        "contact": round(100 * (sample.completed + sample.declined) / base),
+        "refusal": round(100 * sample.declined / base),
+    }
 
 
 # --- The family's pages ----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ app.conf.beat_schedule = {
     "exports-sweep": {"task": "consultations.response_exports_sweep", "schedule": 300.0},
     # Daily jobs.
     "consultation-notices": {"task": "consultations.notices_send", "schedule": crontab(hour=7, minute=0)},
+    "feedback-samples": {"task": "feedback.samples_draw", "schedule": crontab(hour=6, minute=30)},
     "feedback-letters": {"task": "feedback.letters_send", "schedule": crontab(hour=6, minute=0)},
     "retention-accounts": {"task": "accounts.retention_apply", "schedule": crontab(hour=2, minute=0)},
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},

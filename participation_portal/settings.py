@@ -293,6 +293,12 @@ FEEDBACK_CODE_ADDRESS_RATE = env.str("FEEDBACK_CODE_ADDRESS_RATE", default="20/h
 FEEDBACK_CODE_TRIES_RATE = env.str("FEEDBACK_CODE_TRIES_RATE", default="10/h")
 # The daily letters go to cases closed within this many days (older ones were before the portal).
 FEEDBACK_LETTER_WITHIN_DAYS = env.int("FEEDBACK_LETTER_WITHIN_DAYS", default=60)
+# The quarterly telephone sample, per team: a percentage of the quarter's closed cases with no
+# feedback, at least the minimum and at most the maximum; calls due this many days after the draw.
+FEEDBACK_SAMPLE_PERCENT = env.float("FEEDBACK_SAMPLE_PERCENT", default=10.0)
+FEEDBACK_SAMPLE_MIN = env.int("FEEDBACK_SAMPLE_MIN", default=3)
+FEEDBACK_SAMPLE_MAX = env.int("FEEDBACK_SAMPLE_MAX", default=30)
+FEEDBACK_CALL_DUE_DAYS = env.int("FEEDBACK_CALL_DUE_DAYS", default=21)
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -1,7 +1,7 @@
 """The staff pages (who sees which cases, the upload, query budgets) and the family's pages (the code,
 the forms, never a 500, nothing lost)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from feedback import calls
 from feedback.codes import check_character, code_display
-from feedback.models import CaseFeedback, Channel, ClosedCase, FeedbackCode
+from feedback.models import CaseFeedback, Channel, ClosedCase, FeedbackCode, FollowUpCall
 
 from .factories import CaseFeedbackFactory, ClosedCaseFactory, FeedbackCodeFactory
 
@@ -297,3 +298,48 @@ def test_the_form_re_shows_typed_answers_with_errors(client):
 def test_a_tampered_code_in_the_form_is_sent_back_to_the_code_page(client):
     response = client.post(reverse("feedback:form"), FORM | {"code": "NOT-A-CODE"})
     assert response.url == reverse("feedback:code")
+
+
+# --- Calls ---------------------------------------------------------------------------------------
+
+
+def drawn_call(team, caller):
+    ClosedCaseFactory(team=team, closed_on=date(2026, 8, 1), contact_name=MARKUP)
+    calls.sample_draw_for_quarter(quarter_start=date(2026, 7, 1), moment=timezone.now())
+    call = FollowUpCall.objects.get()
+    call.caller = caller
+    call.save()
+    return call
+
+
+def test_a_caller_sees_their_calls_and_records_an_outcome(staff_client, staff, team):
+    call = drawn_call(team, staff)
+    client = staff_client(staff)
+    assert "CMS-" in client.get(reverse("feedback:calls")).content.decode()
+    page = client.get(reverse("feedback:call", args=[call.pk])).content.decode()
+    assert "What to say" in page and MARKUP not in page
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(call.case_id)).exists()
+    page = client.post(reverse("feedback:call", args=[call.pk]), {"disposition": "complete", "contact_wish": "no"})
+    assert "Enter what they said" in page.content.decode()
+    response = client.post(reverse("feedback:call", args=[call.pk]), {"disposition": "no_answer", "contact_wish": "no"})
+    assert response.url == reverse("feedback:calls")
+    assert call.attempts.count() == 1
+
+
+def test_another_callers_call_is_refused_plainly(staff_client, staff, make_user, team):
+    call = drawn_call(team, make_user(Role.STAFF, teams=[team]))
+    response = staff_client(staff).post(
+        reverse("feedback:call", args=[call.pk]), {"disposition": "refused", "contact_wish": "no"}
+    )
+    assert response.status_code == 200 and "another caller" in response.content.decode()
+    assert not call.attempts.exists()
+
+
+def test_managers_see_each_quarters_rates(staff_client, make_user, team, django_assert_max_num_queries):
+    manager = make_user(Role.MANAGER)
+    call = drawn_call(team, manager)
+    calls.call_attempt_record(call=call, user=manager, disposition="refused", moment=timezone.now())
+    client = staff_client(manager)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("feedback:quarters")).content.decode()
+    assert "100%" in page  # contact and refusal: the one family reached declined

@@ -3,7 +3,7 @@ person for each role, and the rows the administration site lists. Access control
 are both tested against it."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
-from feedback.models import FeedbackLetter, LetterBatch
+from feedback.models import FeedbackLetter, FollowUpCall, FollowUpSample, LetterBatch
 from feedback.tests.factories import CaseFeedbackFactory, FeedbackCodeFactory
 from notifications.models import Message
 
@@ -111,6 +111,10 @@ def world(db, tmp_path, settings):
     batch = LetterBatch.objects.create(day=timezone.localdate(), made_at=timezone.now(), letters=1)
     batch.pdf.save("letters.pdf", ContentFile(b"%PDF-1.4 letters"), save=True)
     FeedbackLetter.objects.create(case=code.case, batch=batch, made_at=timezone.now())
+    sample = FollowUpSample.objects.create(quarter_start=date(2026, 1, 1), seed="seed", drawn_at=timezone.now())
+    call = FollowUpCall.objects.create(
+        sample=sample, case=code.case, caller=users["own_team"], due_on=timezone.localdate()
+    )
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -137,6 +141,7 @@ def world(db, tmp_path, settings):
             "case_pk": code.case_id,
             "feedback_pk": case_feedback.pk,
             "batch_pk": batch.pk,
+            "call_pk": call.pk,
         },
         "users": users,
     }

@@ -156,6 +156,9 @@ EXPECTED = {
     "feedback:case": STAFF_CHANGE,  # the family's contact details: the case's team and managers only
     "feedback:case-edit": STAFF_CHANGE,
     "feedback:record": STAFF_READ,
+    "feedback:calls": STAFF_READ,  # one's own calls; managers every team's
+    "feedback:call": STAFF_CHANGE,  # the family's phone number: the case's team and managers
+    "feedback:quarters": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
     "feedback:letters": STAFF_READ,
     # Every team's families' addresses, for the post room: managers and administrators only.
     "feedback:letters-pdf": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
@@ -208,6 +211,8 @@ ADMIN_MODELS = {
     "feedback_lettertemplate": (200, 403, 200, 200, 200),  # one wording, made by the migration
     "feedback_letterbatch": (200, 403, 200, 200, 200),  # made by the daily job
     "feedback_feedbackletter": (200, 403, 200, 200, 200),
+    "feedback_followupsample": (200, 403, 200, 200, 200),
+    "feedback_followupcall": (200, 403, 200, 200, 200),
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

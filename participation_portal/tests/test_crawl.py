@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
-from feedback.models import CaseFeedback, ClosedCase, LetterBatch
+from feedback.models import CaseFeedback, ClosedCase, FollowUpCall, LetterBatch
 
 from .conftest import walk
 
@@ -68,6 +68,7 @@ def feedback_argument_sets() -> list[dict]:
     """Each closed case, each piece of feedback and each day's letters."""
     sets = [{"case_pk": pk} for pk in ClosedCase.objects.values_list("pk", flat=True)]
     sets += [{"batch_pk": pk} for pk in LetterBatch.objects.values_list("pk", flat=True)]
+    sets += [{"call_pk": pk} for pk in FollowUpCall.objects.values_list("pk", flat=True)]
     return sets + [{"feedback_pk": pk} for pk in CaseFeedback.objects.values_list("pk", flat=True)]
 
 
