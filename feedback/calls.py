@@ -14,12 +14,15 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
+from common.dates import govuk_date
 from coproduction.services import refuse
+from notifications.services import message_queue
 
 from .models import (
     CallAttempt,
@@ -199,3 +202,43 @@ def calls_not_needed(*, case: ClosedCase, moment: datetime) -> int:
     return FollowUpCall.objects.filter(case=case, status=CallStatus.OPEN).update(
         status=CallStatus.NOT_NEEDED, closed_at=moment
     )
+
+
+REMINDER_DAYS_AHEAD = 3
+
+
+def call_reminders_send(*, moment: datetime) -> int:
+    """E-mail each caller the calls they still have to make that are due within three days or overdue:
+    one e-mail per caller per day, however often it runs (the outbox's dedupe key)."""
+    today = timezone.localdate(moment)
+    due = (
+        FollowUpCall.objects.open()
+        .filter(caller__isnull=False, caller__is_active=True, due_on__lte=today + timedelta(days=REMINDER_DAYS_AHEAD))
+        .select_related("caller", "case")
+        .order_by("caller_id", "due_on", "pk")
+    )
+    by_caller: dict[int, list[FollowUpCall]] = defaultdict(list)
+    for call in due:
+        by_caller[call.caller_id].append(call)
+    queued = 0
+    for caller_calls in by_caller.values():
+        caller = caller_calls[0].caller
+        message = message_queue(
+            recipient=caller.email,
+            template="feedback/calls_due",
+            context={
+                "full_name": caller.full_name,
+                "calls": [
+                    {
+                        "reference": call.case.reference,
+                        "due_on": govuk_date(call.due_on),
+                        "overdue": call.due_on < today,
+                    }
+                    for call in caller_calls
+                ],
+                "calls_url": settings.SITE_URL + reverse("feedback:calls"),
+            },
+            dedupe_key=f"feedback-calls-due-{caller.pk}-{today:%Y-%m-%d}",
+        )
+        queued += message is not None
+    return queued

@@ -64,6 +64,7 @@ def calls_load(*, moment: datetime) -> None:
                 contact_name=f"Family {number + 1}",
                 address=f"{number + 1} Mill Lane\nExampletown\nEX2 5RT",
                 phone=f"07700 900{700 + number}",
+                preferred_times="Weekday afternoons" if number % 2 else "",
             ),
             user=manager,
         )

@@ -63,6 +63,7 @@ class ClosedCase(models.Model):
         _("preferred format"), max_length=20, choices=PreferredFormat.choices, default=PreferredFormat.STANDARD
     )
     language = models.CharField(_("preferred language"), max_length=50, blank=True)
+    preferred_times = models.CharField(_("best times to call"), max_length=100, blank=True)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
     do_not_contact_reason = models.CharField(_("reason not to contact"), max_length=200, blank=True)
     child_age_band = models.CharField(_("child's age band"), max_length=10, choices=AgeBand.choices, blank=True)

@@ -66,6 +66,7 @@ def case_clean(case: ClosedCase) -> None:
     case.phone = case.phone.strip()
     case.address = case.address.strip()
     case.language = case.language.strip()
+    case.preferred_times = case.preferred_times.strip()
     case.closure_reason = case.closure_reason.strip()
     case.do_not_contact_reason = case.do_not_contact_reason.strip() if case.do_not_contact else ""
     errors: dict[str, list[ValidationError]] = {}
@@ -133,6 +134,7 @@ CASE_COLUMNS: list[tuple[str, str]] = [
     ("email", gettext_lazy("Optional. Their email address.")),
     ("preferred_format", gettext_lazy("Optional. standard (the default), large print or easy read.")),
     ("language", gettext_lazy("Optional. Their preferred language, if not English.")),
+    ("preferred_times", gettext_lazy("Optional. The best times to telephone them, such as weekday mornings.")),
     ("do_not_contact", gettext_lazy("yes if the family must not be contacted; otherwise no.")),
     ("do_not_contact_reason", gettext_lazy("Required when do_not_contact is yes: why.")),
     ("child_age_band", gettext_lazy("Optional. The child's age band: under 11, 11 to 15, 16 to 17 or 18 to 25.")),
@@ -140,15 +142,15 @@ CASE_COLUMNS: list[tuple[str, str]] = [
 CASE_COLUMN_NAMES = [name for name, _help in CASE_COLUMNS]
 CASE_EXAMPLE_ROWS = [
     ["CMS-100231", "", "2026-03-31", "Plan completed", "Sam Taylor", "1 High Street, Exampletown, EX1 2AB",
-     "07700 900123", "sam.taylor@example.com", "standard", "", "no", "", "11 to 15"],
+     "07700 900123", "sam.taylor@example.com", "standard", "", "Weekday mornings", "no", "", "11 to 15"],
     ["CMS-100232", "", "31/03/2026", "Moved out of area", "Robin Shah", "2 Low Road, Exampletown, EX1 3CD",
-     "", "", "large print", "Urdu", "no", "", "under 11"],
+     "", "", "large print", "Urdu", "", "no", "", "under 11"],
 ]  # fmt: skip
 CASES_MAX_BYTES = 10 * 1024 * 1024
 CASES_MAX_ROWS = 20000
 IMPORT_FIELDS = [
     "team", "closed_on", "closure_reason", "contact_name", "address", "phone", "email", "preferred_format",
-    "language", "do_not_contact", "do_not_contact_reason", "child_age_band",
+    "language", "preferred_times", "do_not_contact", "do_not_contact_reason", "child_age_band",
 ]  # fmt: skip
 LOOKUP_CHUNK = 900  # below SQLite's smallest limit on query parameters
 
@@ -198,7 +200,8 @@ def case_row_read(values: dict[str, str], *, line: int, found: ClosedCase | None
     except ValueError:
         problems.append(_("closed_on must be a date like 2026-03-31"))
         case.closed_on = None
-    for name in ("closure_reason", "contact_name", "address", "phone", "email", "language", "do_not_contact_reason"):
+    text_columns = ("closure_reason", "contact_name", "address", "phone", "email", "language", "preferred_times")
+    for name in (*text_columns, "do_not_contact_reason"):
         setattr(case, name, values.get(name, ""))
     wanted = values.get("preferred_format", "").strip()
     if (format_ := choice_from_text(wanted, PreferredFormat) if wanted else PreferredFormat.STANDARD) is None:

@@ -17,3 +17,9 @@ def samples_draw() -> int:
     """Daily: draw the telephone sample of any ended quarter that has none yet (once per quarter, however
     often it runs; a missed quarter is caught up)."""
     return len(calls.samples_catch_up(moment=timezone.now()))
+
+
+@shared_task(name="feedback.call_reminders_send")
+def call_reminders_send() -> int:
+    """Daily: remind each caller of their calls due soon or overdue, once a day."""
+    return calls.call_reminders_send(moment=timezone.now())

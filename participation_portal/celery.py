@@ -43,6 +43,7 @@ app.conf.beat_schedule = {
     # Daily jobs.
     "consultation-notices": {"task": "consultations.notices_send", "schedule": crontab(hour=7, minute=0)},
     "feedback-samples": {"task": "feedback.samples_draw", "schedule": crontab(hour=6, minute=30)},
+    "feedback-call-reminders": {"task": "feedback.call_reminders_send", "schedule": crontab(hour=7, minute=30)},
     "feedback-letters": {"task": "feedback.letters_send", "schedule": crontab(hour=6, minute=0)},
     "retention-accounts": {"task": "accounts.retention_apply", "schedule": crontab(hour=2, minute=0)},
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from accounts.roles import Role
 from feedback import calls, services
 from feedback.models import CallStatus, CaseFeedback, Channel, ContactWish, Disposition, FollowUpCall, FollowUpSample
+from notifications.models import Message
 
 from .factories import CaseFeedbackFactory, ClosedCaseFactory, FeedbackCodeFactory
 
@@ -126,3 +127,15 @@ def test_feedback_online_before_the_call_closes_it_as_not_needed(staff, team):
     services.feedback_submit(typed_code=code.code, answers=answers, for_child_form=False, moment=MOMENT)
     call.refresh_from_db()
     assert call.status == CallStatus.NOT_NEEDED
+
+
+def test_callers_are_reminded_of_calls_due_once_a_day(staff, team):
+    call = a_call(team, staff)
+    call.due_on = date(2026, 10, 4)
+    call.save()
+    assert calls.call_reminders_send(moment=MOMENT) == 1
+    assert calls.call_reminders_send(moment=MOMENT + timedelta(hours=2)) == 0
+    message = Message.objects.get(template="feedback/calls_due")
+    assert message.recipient == staff.email and message.context["calls"][0]["reference"] == call.case.reference
+    calls.call_attempt_record(call=call, user=staff, disposition=Disposition.REFUSED, moment=MOMENT)
+    assert calls.call_reminders_send(moment=MOMENT + timedelta(days=1)) == 0

@@ -113,6 +113,7 @@ def test_a_manager_uploads_for_any_team_by_name_or_short_name(make_user, team, o
 def test_the_template_uploads_as_it_is(staff, team):
     result = services.cases_import(data=services.cases_template_csv().encode(), team=team, user=staff)
     assert result.created == 2
+    assert ClosedCase.objects.get(reference="CMS-100231").preferred_times == "Weekday mornings"
 
 
 @pytest.mark.parametrize("data", [b"", b"name,role\nx,y\n", HEADER.encode()])
