@@ -17,6 +17,7 @@ from common.dates import govuk_date
 
 from .codes import code_display
 from .models import FeedbackCode, FeedbackLetter, LetterTemplate, PreferredFormat
+from .wording import DEFAULT_WORDING
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
@@ -33,6 +34,13 @@ def feedback_address() -> str:
 def qr_code(code: FeedbackCode) -> str:
     """A data: URI of an SVG QR code that opens the code page with this code filled in."""
     return segno.make(f"{feedback_address()}?code={code.code}", error="m").svg_data_uri(scale=4, border=2)
+
+
+def letter_wording() -> LetterTemplate:
+    """The administrators' wording; the first wording again if it was removed (a letter is never
+    held up for want of one)."""
+    wording, _created = LetterTemplate.objects.get_or_create(key="closure_letter", defaults=DEFAULT_WORDING)
+    return wording
 
 
 @dataclass
@@ -77,7 +85,7 @@ def batch_pdf(*, batch, letters: list[FeedbackLetter]) -> bytes:
     then large-print letters in a section of their own."""
     from weasyprint import HTML  # needs the system's Pango library; loaded only when printing
 
-    wording = LetterTemplate.objects.get(key="closure_letter")
+    wording = letter_wording()
     printed = [letter_texts(letter, wording) for letter in letters]
     large = [p for p in printed if p.letter.case.preferred_format == PreferredFormat.LARGE_PRINT]
     standard = [p for p in printed if p.letter.case.preferred_format != PreferredFormat.LARGE_PRINT]

@@ -46,7 +46,6 @@ from .models import (
     FeedbackCode,
     FeedbackLetter,
     LetterBatch,
-    LetterTemplate,
     PreferredFormat,
     SafeguardingWord,
 )
@@ -537,7 +536,7 @@ def letters_send(*, moment: datetime) -> LetterBatch | None:
     however often it runs: the day's batch row is locked first, so a second worker waits and then
     finds nothing left to do, and a case has one letter (a unique key). Returns the day's batch, or
     None when no letter was due."""
-    from .letters import batch_pdf, letter_texts
+    from .letters import batch_pdf, letter_texts, letter_wording
 
     today = timezone.localdate(moment)
     if not cases_due_a_letter(today=today).exists():
@@ -547,7 +546,7 @@ def letters_send(*, moment: datetime) -> LetterBatch | None:
     cases = list(cases_due_a_letter(today=today).select_related("team").order_by("team__name", "reference", "pk"))
     if not cases:
         return batch  # another worker made them while this one waited for the lock
-    wording = LetterTemplate.objects.get(key="closure_letter")
+    wording = letter_wording()
     for case in cases:
         case_codes_issue(case=case, moment=moment)
         letter = FeedbackLetter.objects.create(
