@@ -22,6 +22,7 @@ from django.views import generic
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
+from accounts.roles import team_ids
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.views import StaffRequiredMixin, post_limit
@@ -190,7 +191,7 @@ class FeedbackMixin(FeedbackStaffMixin):
         if not super().has_permission():
             return False
         user = self.request.user
-        return user.has_perm("accounts.work_across_teams") or user.teams.filter(pk=self.feedback.team_id).exists()
+        return user.has_perm("accounts.work_across_teams") or self.feedback.team_id in team_ids(user)
 
 
 class FeedbackDetailView(FeedbackMixin, generic.TemplateView):

@@ -343,3 +343,27 @@ def test_managers_see_each_quarters_rates(staff_client, make_user, team, django_
     with django_assert_max_num_queries(10):
         page = client.get(reverse("feedback:quarters")).content.decode()
     assert "100%" in page  # contact and refusal: the one family reached declined
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_call_list_and_letters_query_counts_are_flat(staff_client, staff, team, count, django_assert_max_num_queries):
+    ClosedCaseFactory.create_batch(count, team=team, closed_on=date(2026, 8, 1))
+    calls.sample_draw_for_quarter(
+        quarter_start=date(2026, 7, 1), moment=timezone.now(), rule={"percent": 100, "minimum": 0, "maximum": 100}
+    )
+    FollowUpCall.objects.update(caller=staff)
+    client = staff_client(staff)
+    # session, user, roles, count, calls with cases, teams and callers, permission check, +2 spare
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("feedback:calls")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("feedback:letters")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_feedback_page_query_count_is_flat(staff_client, staff, team, count, django_assert_max_num_queries):
+    case = ClosedCaseFactory(team=team)
+    feedback = CaseFeedbackFactory.create_batch(count, case=case)[0]
+    client = staff_client(staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("feedback:feedback", args=[feedback.pk])).status_code == 200
