@@ -324,7 +324,6 @@ class CallListView(FeedbackStaffMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
         context["today"] = timezone.localdate()
-        context["may_see_quarters"] = self.request.user.has_perm("accounts.work_across_teams")
         return context
 
 
@@ -377,21 +376,26 @@ class CallView(FeedbackStaffMixin, generic.FormView):
 
 
 class QuarterListView(FeedbackStaffMixin, generic.ListView):
-    """Each quarter's sample for managers: calls drawn, made, completed, declined, unreachable and open,
-    with response, contact and refusal rates."""
+    """Each quarter's sample: calls drawn, made, completed, declined, unreachable and open, with
+    response, contact and refusal rates. Managers see every team's calls; staff their teams'."""
 
-    permission_required = ("accounts.access_staff_area", "accounts.work_across_teams")
     template_name = "feedback/staff/quarters.html"
     context_object_name = "samples"
     paginate_by = 12
 
     def get_queryset(self):
+        user = self.request.user
+        scope = Q() if user.has_perm("accounts.work_across_teams") else Q(calls__case__team_id__in=team_ids(user))
+
+        def counted(condition=None):
+            return Count("calls", filter=scope & (condition or Q()), distinct=True)
+
         def status(value):
-            return Count("calls", filter=Q(calls__status=value), distinct=True)
+            return counted(Q(calls__status=value))
 
         return FollowUpSample.objects.annotate(
-            drawn=Count("calls", distinct=True),
-            made=Count("calls", filter=Q(calls__attempts__isnull=False), distinct=True),
+            drawn=counted(),
+            made=counted(Q(calls__attempts__isnull=False)),
             completed=status(CallStatus.COMPLETED),
             declined=status(CallStatus.DECLINED),
             unreachable=status(CallStatus.UNREACHABLE),
@@ -402,6 +406,7 @@ class QuarterListView(FeedbackStaffMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        context["all_teams"] = self.request.user.has_perm("accounts.work_across_teams")
         for sample in context["samples"]:
             sample.rates = call_rates(sample)
         return context

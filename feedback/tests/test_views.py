@@ -367,3 +367,11 @@ def test_feedback_page_query_count_is_flat(staff_client, staff, team, count, dja
     client = staff_client(staff)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("feedback:feedback", args=[feedback.pk])).status_code == 200
+
+
+def test_staff_see_their_teams_quarter_and_managers_all(staff_client, staff, other_staff, team):
+    call = drawn_call(team, staff)
+    calls.call_attempt_record(call=call, user=staff, disposition="refused", moment=timezone.now())
+    theirs = staff_client(other_staff).get(reverse("feedback:quarters")).content.decode()
+    ours = staff_client(staff).get(reverse("feedback:quarters")).content.decode()
+    assert "Your teams' calls" in ours and "100%" in ours and "100%" not in theirs

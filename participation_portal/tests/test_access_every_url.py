@@ -158,7 +158,7 @@ EXPECTED = {
     "feedback:record": STAFF_READ,
     "feedback:calls": STAFF_READ,  # one's own calls; managers every team's
     "feedback:call": STAFF_CHANGE,  # the family's phone number: the case's team and managers
-    "feedback:quarters": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
+    "feedback:quarters": STAFF_READ,  # each sees their teams' calls counted (managers all)
     "feedback:letters": STAFF_READ,
     # Every team's families' addresses, for the post room: managers and administrators only.
     "feedback:letters-pdf": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
