@@ -88,7 +88,7 @@ def test_a_family_and_a_young_person_give_feedback_and_staff_read_it(page, staff
     # Staff see both on the case.
     sign_in(page, staff.email)
     with page.expect_navigation():
-        page.get_by_role("navigation", name="Staff menu").get_by_role("link", name="Closed-case feedback").click()
+        page.get_by_role("navigation", name="Staff menu").get_by_role("link", name="Closed cases").click()
     assert page.locator("h1").inner_text() == "Closed cases"
     assert_accessible(page, "staff-feedback-cases")
     follow(page, "link", "CMS-700100")
