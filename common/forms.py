@@ -29,6 +29,25 @@ def gds_helper(*fields, button: str | None = None) -> FormHelper:
     return helper
 
 
+class CsvFileField(forms.FileField):
+    """A CSV file to import (common/csv_import.py), up to ``megabytes``, with messages that say so."""
+
+    def __init__(self, *, megabytes: int, **kwargs):
+        kwargs.setdefault("label", _("Upload a CSV file"))
+        kwargs.setdefault(
+            "help_text", interpolate(_("Up to %(size)s MB. Use the template's columns."), {"size": megabytes})
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Select a CSV file to upload"),
+                "empty": _("The selected file is empty"),
+                "invalid": _("Select a CSV file to upload"),
+            },
+        )
+        super().__init__(**kwargs)
+
+
 # --- Radios and checkboxes drawn by crispy-forms-gds ------------------------------------------------
 
 YES_NO_CHOICES = [(True, _("Yes")), (False, _("No"))]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from common.forms import (
+    CsvFileField,
     DateInputField,
     FirstOptionBoundField,
     GovCheckboxes,
@@ -265,15 +266,7 @@ class MembershipEndForm(ServiceErrorsMixin, forms.Form):
 
 
 class ImportForm(ServiceErrorsMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Upload a CSV file"),
-        help_text=_("Up to 2 MB. Use the template's columns."),
-        error_messages={
-            "required": _("Select a CSV file to upload"),
-            "empty": _("The selected file is empty"),
-            "invalid": _("Select a CSV file to upload"),
-        },
-    )
+    file = CsvFileField(megabytes=2)
     group = forms.ModelChoiceField(
         label=_("Add everyone in the file to a group (optional)"),
         queryset=ParticipationGroup.objects.none(),

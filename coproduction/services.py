@@ -4,8 +4,6 @@ Each function checks who is asking (rules.py), is atomic, and raises ValidationE
 so a page can say what went wrong and nothing is half-saved.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -24,6 +22,18 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Team, User
 from accounts.roles import team_ids
 from common.audit import personal_data_viewed
+from common.csv_import import (
+    NO,
+    YES,
+    as_reason,
+    bad_rows_refuse,
+    choice_from_text,
+    csv_rows,
+    date_from_text,
+    file_problems_refuse,
+    import_text,
+    template_csv,
+)
 from common.dates import govuk_time
 from notifications.services import File, message_queue
 
@@ -303,8 +313,6 @@ IMPORT_EXAMPLE_ROWS = [
 ]
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
 
 
 @dataclass
@@ -321,39 +329,6 @@ class ImportRow:
     participant: Participant
     group_role: str
     problems: list[str] = field(default_factory=list)
-
-
-def choice_from_text(text: str, choices) -> str | None:
-    """A choice by its value or label, ignoring case, hyphens and underscores ("Co-chair", "co_chair")."""
-
-    def norm(value) -> str:
-        return str(value).strip().lower().replace("-", " ").replace("_", " ")
-
-    wanted = norm(text)
-    for value, label in choices.choices:
-        if wanted in (norm(value), norm(label)):
-            return value
-    return None
-
-
-def date_from_text(text: str) -> date:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time of day)
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def import_text(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without Excel's byte-order mark), else Windows-1252; without NUL
-    characters (a spreadsheet's padding, never meant, and PostgreSQL cannot store them)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\x00", "")
 
 
 def import_row_read(values: dict[str, str], *, line: int, team: Team | None, today: date) -> ImportRow:
@@ -411,44 +386,8 @@ def import_row_read(values: dict[str, str], *, line: int, team: Team | None, tod
         try:
             participant_clean(participant)
         except ValidationError as error:
-            problems.extend(message.rstrip(".")[0].lower() + message.rstrip(".")[1:] for message in error.messages)
+            problems.extend(as_reason(message) for message in error.messages)
     return ImportRow(line=line, participant=participant, group_role=group_role or "", problems=problems)
-
-
-def import_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header's problems (if any), and each row's first line number with its values by column."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return [_("The file is empty. Use the template: its first row names the columns.")], []
-    except csv.Error:
-        return [_("The file is not a CSV file. Save it as CSV (comma separated) and try again.")], []
-    problems = []
-    if missing := [name for name in ("full_name", "role") if name not in header]:
-        problems.append(_("The first row must name the columns; it has no %(names)s.") % {"names": ", ".join(missing)})
-    if unknown := [name for name in header if name and name not in IMPORT_COLUMN_NAMES]:
-        problems.append(
-            _("The first row names columns the template does not have: %(names)s.") % {"names": ", ".join(unknown)}
-        )
-    if problems:
-        return problems, []
-    rows = []
-    previous_line = reader.line_num
-    try:
-        for values in reader:
-            line, previous_line = previous_line + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue  # a blank line (often the last) is not a row
-            rows.append((line, dict(zip(header, values, strict=False))))
-            if len(rows) > IMPORT_MAX_ROWS:
-                return [_("The file has more than %(limit)s rows. Split it and import each part.") % {
-                    "limit": IMPORT_MAX_ROWS}], []  # fmt: skip
-    except csv.Error:
-        return [_("Line %(line)s: the file is not a CSV file there.") % {"line": previous_line + 1}], []
-    if not rows:
-        return [_("The file has no rows below the column names.")], []
-    return problems, rows
 
 
 @transaction.atomic
@@ -475,9 +414,10 @@ def participants_import(
     team_check(team=team, user=user)
     if len(data) > IMPORT_MAX_BYTES:
         refuse(_("The file is larger than 2 MB. Split it and import each part."), code="too_big")
-    header_problems, raw_rows = import_rows(import_text(data))
-    if header_problems:
-        raise ValidationError([ValidationError(problem, code="bad_file") for problem in header_problems])
+    header_problems, raw_rows = csv_rows(
+        import_text(data), column_names=IMPORT_COLUMN_NAMES, required=("full_name", "role"), max_rows=IMPORT_MAX_ROWS
+    )
+    file_problems_refuse(header_problems)
     today = timezone.localdate(moment)
     rows = [import_row_read(values, line=line, team=team, today=today) for line, values in raw_rows]
     seen: dict[str, int] = {}
@@ -491,17 +431,7 @@ def participants_import(
                 row.problems.append(_("repeats a person already on line %(line)s") % {"line": seen[key]})
                 break
             seen[key] = row.line
-    bad = [row for row in rows if row.problems]
-    if bad:
-        raise ValidationError(
-            [
-                ValidationError(
-                    _("Line %(line)s: %(reasons)s") % {"line": row.line, "reasons": "; ".join(row.problems)},
-                    code="bad_rows",
-                )
-                for row in bad
-            ]
-        )
+    bad_rows_refuse([(row.line, row.problems) for row in rows if row.problems])
     result = ImportResult(rows=len(rows))
     for row in rows:
         person = row.participant
@@ -519,11 +449,7 @@ def participants_import(
 
 def import_template_csv() -> str:
     """The template: the column names, then two example rows to replace."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(IMPORT_COLUMN_NAMES)
-    writer.writerows(IMPORT_EXAMPLE_ROWS)
-    return out.getvalue()
+    return template_csv(IMPORT_COLUMN_NAMES, IMPORT_EXAMPLE_ROWS)
 
 
 # --- Sessions ------------------------------------------------------------------------------------------

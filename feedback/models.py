@@ -1,16 +1,28 @@
-"""Feedback from every source, collated in one place and coded by theme.
+"""Feedback: closed cases and what families and young people say of them, and feedback from every
+source collated in one place and coded by theme.
+
+A closed case comes from the case management system (a form or a CSV upload). Its contact details
+are personal data: who may see them is in rules.py and every look is logged. The child's age is an
+age band, never a date of birth, and the child is never named. Feedback is kept apart from the
+contact details: it names its case, not the family.
 
 Consultations and co-production never import this app: the collation job reads them and files
-what they hold here, once each (``FeedbackItem.source_key`` is unique).
+what they hold as feedback items, once each (``FeedbackItem.source_key`` is unique).
 """
+
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from common.status import TagColour, tag_colours
+from common.text import search_words
 from consultations.models import ServiceArea
+from coproduction.models import AgeBand
 
 # --- Feedback items ------------------------------------------------------------------------------
 
@@ -237,3 +249,431 @@ class SuggestionModel(models.Model):
 
     def __str__(self):
         return f"Suggestion model trained at {self.trained_at:%d %b %Y %H:%M} on {self.items_trained} items"
+
+
+class PreferredFormat(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    LARGE_PRINT = "large_print", _("Large print")
+    EASY_READ = "easy_read", _("Easy read")
+
+
+class ClosedCaseQuerySet(models.QuerySet):
+    def of_teams(self, team_ids):
+        return self.filter(team_id__in=team_ids)
+
+    def search(self, text: str):
+        """By case reference or closure reason (contact details are not searched: finding a family by
+        name would be a look at their details without a record of it)."""
+        text = search_words(text)
+        return self.filter(Q(reference__icontains=text) | Q(closure_reason__icontains=text)) if text else self
+
+    def contactable(self):
+        return self.filter(do_not_contact=False)
+
+    def without_letter(self):
+        return self.filter(letter_sent_on__isnull=True)
+
+
+class ClosedCase(models.Model):
+    """A family's case that a team has closed, as the case management system records it."""
+
+    reference = models.CharField(
+        _("case reference"), max_length=50, help_text=_("The reference in the case management system.")
+    )
+    # The reference in lower case: unique, so an upload can insert or update each row in one statement
+    # (a conflict target must be a column, not an expression).
+    reference_key = models.CharField(max_length=50, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="closed_cases", verbose_name=_("team"))
+    closed_on = models.DateField(_("date closed"))
+    closure_reason = models.CharField(_("closure reason"), max_length=200, blank=True)
+    contact_name = models.CharField(_("family contact name"), max_length=150)
+    address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    preferred_format = models.CharField(
+        _("preferred format"), max_length=20, choices=PreferredFormat.choices, default=PreferredFormat.STANDARD
+    )
+    language = models.CharField(_("preferred language"), max_length=50, blank=True)
+    preferred_times = models.CharField(_("best times to call"), max_length=100, blank=True)
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    do_not_contact_reason = models.CharField(_("reason not to contact"), max_length=200, blank=True)
+    child_age_band = models.CharField(_("child's age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    letter_sent_on = models.DateField(_("letter sent"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClosedCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closed_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference_key=Lower("reference")), name="closed_case_reference_key_is_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(do_not_contact=False) | ~Q(do_not_contact_reason=""),
+                name="closed_case_do_not_contact_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_format__in=PreferredFormat.values), name="closed_case_format_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(child_age_band="") | Q(child_age_band__in=AgeBand.values),
+                name="closed_case_age_band_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "-closed_on"], name="closed_case_team_closed")]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        self.reference_key = self.reference.lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def child_may_answer(self) -> bool:
+        """Old enough for a code of their own (FEEDBACK_CHILD_AGE_BANDS)."""
+        return self.child_age_band in settings.FEEDBACK_CHILD_AGE_BANDS
+
+
+class FeedbackCodeQuerySet(models.QuerySet):
+    def usable_at(self, moment: datetime):
+        return self.filter(used_at__isnull=True, expires_at__gt=moment)
+
+
+class FeedbackCode(models.Model):
+    """The code printed on a case's letter (and, for an old enough child, a second one of their own).
+
+    Stored without the dash, in capitals; shown grouped (codes.code_display). Single use: sending
+    feedback with it marks it used.
+    """
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    case = models.ForeignKey(ClosedCase, on_delete=models.CASCADE, related_name="codes")
+    for_child = models.BooleanField(_("for the child or young person"), default=False)
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = FeedbackCodeQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "for_child"], name="feedback_code_one_per_case_and_reader"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("issued_at")), name="feedback_code_expires"),
+        ]
+
+    def __str__(self):
+        from .codes import code_display
+
+        return code_display(self.code)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online, with the letter's code")
+    ONLINE_CHILD = "online_child", _("Online, the young person's form")
+    TELEPHONE = "telephone", _("Telephone")
+    LETTER = "letter", _("Reply letter")
+    INTERVIEW = "interview", _("Interview")
+    TEAM_QUESTIONNAIRE = "team_questionnaire", _("Team's own questionnaire")
+
+
+STAFF_CHANNELS = [Channel.TELEPHONE, Channel.LETTER, Channel.INTERVIEW, Channel.TEAM_QUESTIONNAIRE]
+
+
+class Experience(models.TextChoices):
+    """The NHS Friends and Family Test's answers, in its own words and order."""
+
+    VERY_GOOD = "very_good", _("Very good")
+    GOOD = "good", _("Good")
+    NEITHER = "neither", _("Neither good nor poor")
+    POOR = "poor", _("Poor")
+    VERY_POOR = "very_poor", _("Very poor")
+    DONT_KNOW = "dont_know", _("Don't know")
+
+
+class ListenedTo(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class ContactWish(models.TextChoices):
+    NO = "no", _("No, thank you")
+    PHONE = "phone", _("Yes, by phone")
+    EMAIL = "email", _("Yes, by email")
+
+
+class AnsweredBy(models.TextChoices):
+    YOUNG_PERSON = "young_person", _("Young person")
+    PARENT_CARER = "parent_carer", _("Parent carer")
+    BOTH = "both", _("Both together")
+
+
+class PictureAnswer(models.TextChoices):
+    AGREE = "agree", _("Agree")
+    NOT_SURE = "not_sure", _("Not sure")
+    DISAGREE = "disagree", _("Disagree")
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    FLAGGED = "flagged", _("Safeguarding flag")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return FEEDBACK_STATUS_COLOURS[self]
+
+
+FEEDBACK_STATUS_COLOURS = tag_colours(
+    FeedbackStatus, {FeedbackStatus.RECEIVED: TagColour.BLUE, FeedbackStatus.FLAGGED: TagColour.RED}
+)
+
+
+class CaseFeedbackQuerySet(models.QuerySet):
+    def flagged(self):
+        return self.filter(flagged_at__isnull=False)
+
+    def of_teams(self, team_ids):
+        return self.filter(team_id__in=team_ids)
+
+
+class CaseFeedback(models.Model):
+    """What a family or young person said about a closed case's service: online with a code, or
+    recorded by staff from a call, a reply letter, an interview or a team's own questionnaire (with
+    or without a case)."""
+
+    case = models.ForeignKey(
+        ClosedCase, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback", verbose_name=_("case")
+    )
+    code = models.OneToOneField(FeedbackCode, on_delete=models.PROTECT, null=True, blank=True, related_name="feedback")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="case_feedback", verbose_name=_("team"))
+    channel = models.CharField(_("how it came"), max_length=30, choices=Channel.choices)
+    questionnaire = models.CharField(_("questionnaire"), max_length=150, blank=True)
+    answered_by = models.CharField(_("who answered"), max_length=20, choices=AnsweredBy.choices, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    worked_well = models.TextField(_("what worked well"), blank=True)
+    could_be_better = models.TextField(_("what could have been better"), blank=True)
+    missing = models.TextField(_("what was missing"), blank=True)
+    experience = models.CharField(_("overall experience"), max_length=20, choices=Experience.choices, blank=True)
+    listened_to = models.CharField(_("felt listened to"), max_length=10, choices=ListenedTo.choices, blank=True)
+    picture_answers = models.JSONField(_("picture scale answers"), default=dict, blank=True)
+    may_quote = models.BooleanField(_("may be quoted anonymously"), default=False)
+    contact_wish = models.CharField(
+        _("would like contact"), max_length=10, choices=ContactWish.choices, default=ContactWish.NO
+    )
+    contact_detail = models.CharField(_("phone number or email to contact"), max_length=254, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    flagged_at = models.DateTimeField(_("flagged for safeguarding"), null=True, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    flag_reason = models.TextField(_("why it was flagged"), blank=True)
+
+    objects = CaseFeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "pk"]
+        verbose_name_plural = _("case feedback")
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="case_feedback_channel_known"),
+            models.CheckConstraint(
+                condition=Q(code__isnull=True) | Q(case__isnull=False), name="case_feedback_code_has_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d}"
+
+    @property
+    def status(self) -> FeedbackStatus:
+        return FeedbackStatus.FLAGGED if self.flagged_at else FeedbackStatus.RECEIVED
+
+    def texts(self) -> list[str]:
+        return [self.worked_well, self.could_be_better, self.missing]
+
+
+class SafeguardingWord(models.Model):
+    """A word or phrase that suggests a child may be unsafe: feedback that holds one is flagged at once.
+    Administrators keep the list."""
+
+    phrase = models.CharField(_("word or phrase"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("safeguarding word")
+
+    def __str__(self):
+        return self.phrase
+
+
+# --- The standard letter -----------------------------------------------------------------------------
+
+
+class LetterTemplate(models.Model):
+    """The wording of the closure letter, kept by administrators. Placeholders in double braces are
+    filled for each family: {{ contact_name }}, {{ team }}, {{ code }}, {{ feedback_address }},
+    {{ expires_on }}. Nothing else in the text is read as a template, so the wording is plain text."""
+
+    key = models.CharField(max_length=30, unique=True, default="closure_letter", editable=False)
+    subject = models.CharField(_("heading and email subject"), max_length=150)
+    body = models.TextField(_("letter to the family"))
+    child_slip = models.TextField(_("slip for the child or young person"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter wording")
+        verbose_name_plural = _("letter wording")
+
+    def __str__(self):
+        return self.subject
+
+
+class LetterBatch(models.Model):
+    """One day's printable letters for the post room: one PDF, made once per day (the job adds a
+    later run's letters to the same day's batch and prints it again)."""
+
+    day = models.DateField(_("day"), unique=True)
+    pdf = models.FileField(_("PDF"), upload_to="feedback-letters/", blank=True)
+    letters = models.PositiveIntegerField(default=0)
+    large_print = models.PositiveIntegerField(default=0)
+    emailed = models.PositiveIntegerField(default=0)
+    made_at = models.DateTimeField(_("made"))
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name_plural = _("letter batches")
+
+    def __str__(self):
+        return f"Letters {self.day:%Y-%m-%d}"
+
+
+class FeedbackLetter(models.Model):
+    """The closure letter a case was sent: one per case, however often the job runs."""
+
+    case = models.OneToOneField(ClosedCase, on_delete=models.CASCADE, related_name="letter")
+    batch = models.ForeignKey(LetterBatch, on_delete=models.PROTECT, related_name="feedback_letters")
+    printed = models.BooleanField(_("printed for post"), default=False)
+    emailed = models.BooleanField(_("emailed"), default=False)
+    made_at = models.DateTimeField(_("made"))
+
+    class Meta:
+        ordering = ["batch", "pk"]
+
+    def __str__(self):
+        return f"Letter for {self.case}"
+
+
+# --- The quarterly telephone sample ------------------------------------------------------------------
+
+
+class FollowUpSample(models.Model):
+    """A quarter's random draw of closed cases without feedback, to be telephoned. One per quarter; the
+    seed and the cases considered are kept, so anyone can draw it again and get the same cases."""
+
+    quarter_start = models.DateField(_("quarter starting"), unique=True)
+    seed = models.CharField(_("seed"), max_length=32)
+    considered = models.JSONField(_("cases considered, by team"), default=dict)
+    # The size rule at the time of the draw (percent, minimum, maximum per team), so it reproduces.
+    size_rule = models.JSONField(_("sample size rule"), default=dict)
+    drawn_at = models.DateTimeField(_("drawn"))
+
+    class Meta:
+        ordering = ["-quarter_start"]
+
+    def __str__(self):
+        return f"Sample for the quarter from {self.quarter_start:%Y-%m-%d}"
+
+
+class Disposition(models.TextChoices):
+    """An attempt's outcome, in survey disposition terms."""
+
+    COMPLETE = "complete", _("Complete: feedback given")
+    PARTIAL = "partial", _("Partial: some feedback given")
+    REFUSED = "refused", _("Refused: declined to take part")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", _("To call")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    NOT_NEEDED = "not_needed", _("Not needed")
+
+    @property
+    def tag_colour(self) -> TagColour:
+        return CALL_STATUS_COLOURS[self]
+
+
+CALL_STATUS_COLOURS = tag_colours(
+    CallStatus,
+    {
+        CallStatus.OPEN: TagColour.BLUE,
+        CallStatus.COMPLETED: TagColour.GREEN,
+        CallStatus.DECLINED: TagColour.GREY,
+        CallStatus.UNREACHABLE: TagColour.ORANGE,
+        CallStatus.NOT_NEEDED: TagColour.GREY,
+    },
+)
+
+
+class FollowUpCallQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CallStatus.OPEN)
+
+    def of_teams(self, team_ids):
+        return self.filter(case__team_id__in=team_ids)
+
+
+class FollowUpCall(models.Model):
+    """A drawn case to telephone, given to one of its team's staff, due by a day."""
+
+    sample = models.ForeignKey(FollowUpSample, on_delete=models.CASCADE, related_name="calls")
+    case = models.ForeignKey(ClosedCase, on_delete=models.CASCADE, related_name="calls")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_up_calls"
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = FollowUpCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "case"], name="follow_up_call_once_per_sample"),
+            models.CheckConstraint(condition=Q(status__in=CallStatus.values), name="follow_up_call_status_known"),
+        ]
+
+    def __str__(self):
+        return f"Call about {self.case}"
+
+    @property
+    def state(self) -> CallStatus:
+        return CallStatus(self.status)
+
+
+class CallAttempt(models.Model):
+    call = models.ForeignKey(FollowUpCall, on_delete=models.CASCADE, related_name="attempts")
+    made_at = models.DateTimeField(_("made"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    disposition = models.CharField(_("outcome"), max_length=20, choices=Disposition.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposition__in=Disposition.values), name="call_attempt_disposition_known"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_disposition_display()

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import collation, suggestions
+from . import calls, collation, services, suggestions
 
 
 @shared_task(name="feedback.collate")
@@ -22,3 +22,24 @@ def suggestion_model_train() -> int:
     if suggestions.suggestion_model_train(moment=moment) is None:
         return 0
     return suggestions.suggestions_refresh(moment=moment)
+
+
+@shared_task(name="feedback.letters_send")
+def letters_send() -> int:
+    """Daily: the closure letter (codes, the day's printable batch, e-mails) for each case due one.
+    Once per case, however often it runs or however many workers run it at once."""
+    batch = services.letters_send(moment=timezone.now())
+    return batch.letters if batch else 0
+
+
+@shared_task(name="feedback.samples_draw")
+def samples_draw() -> int:
+    """Daily: draw the telephone sample of any ended quarter that has none yet (once per quarter, however
+    often it runs; a missed quarter is caught up)."""
+    return len(calls.samples_catch_up(moment=timezone.now()))
+
+
+@shared_task(name="feedback.call_reminders_send")
+def call_reminders_send() -> int:
+    """Daily: remind each caller of their calls due soon or overdue, once a day."""
+    return calls.call_reminders_send(moment=timezone.now())

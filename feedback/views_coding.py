@@ -24,7 +24,7 @@ from common.pagination import page_links
 from common.views import StaffRequiredMixin
 
 from . import agreement, coding
-from .forms import AgreementForm, BulkCodeForm, CodeForm, InboxFilterForm, SuggestionAcceptForm
+from .forms import AgreementForm, BulkCodeForm, InboxFilterForm, SuggestionAcceptForm, ThemeCodingForm
 from .models import Coding, CodingChange, FeedbackItem, Polarity, Suggestion, Theme
 
 ITEMS_PER_PAGE = 20
@@ -121,7 +121,7 @@ class ItemView(ItemMixin, generic.FormView):
     """One item: what was said, where from, its coding and suggestions; code it with a theme."""
 
     template_name = "feedback/staff/item.html"
-    form_class = CodeForm
+    form_class = ThemeCodingForm
 
     def get_context_data(self, **kwargs):
         suggestions = open_suggestions(self.item)

@@ -289,6 +289,21 @@ COPRODUCTION_REMINDER_DAYS = env.int("COPRODUCTION_REMINDER_DAYS", default=2)
 # Replies to invitations one IP address may post: a family answering on one phone never meets it.
 COPRODUCTION_RSVP_RATE = env.str("COPRODUCTION_RSVP_RATE", default="60/h")
 
+# Closed-case feedback: how long a letter's code works; the children's age bands that get a code of
+# their own; how often one address may try a code, and how often one code may be tried from anywhere.
+FEEDBACK_CODE_VALID_DAYS = env.int("FEEDBACK_CODE_VALID_DAYS", default=183)
+FEEDBACK_CHILD_AGE_BANDS = env.list("FEEDBACK_CHILD_AGE_BANDS", default=["11_15", "16_17", "18_25"])
+FEEDBACK_CODE_ADDRESS_RATE = env.str("FEEDBACK_CODE_ADDRESS_RATE", default="20/h")
+FEEDBACK_CODE_TRIES_RATE = env.str("FEEDBACK_CODE_TRIES_RATE", default="10/h")
+# The daily letters go to cases closed within this many days (older ones were before the portal).
+FEEDBACK_LETTER_WITHIN_DAYS = env.int("FEEDBACK_LETTER_WITHIN_DAYS", default=60)
+# The quarterly telephone sample, per team: a percentage of the quarter's closed cases with no
+# feedback, at least the minimum and at most the maximum; calls due this many days after the draw.
+FEEDBACK_SAMPLE_PERCENT = env.float("FEEDBACK_SAMPLE_PERCENT", default=10.0)
+FEEDBACK_SAMPLE_MIN = env.int("FEEDBACK_SAMPLE_MIN", default=3)
+FEEDBACK_SAMPLE_MAX = env.int("FEEDBACK_SAMPLE_MAX", default=30)
+FEEDBACK_CALL_DUE_DAYS = env.int("FEEDBACK_CALL_DUE_DAYS", default=21)
+
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_EMBEDDED_QUEUE_DIR = VAR_DIR / "celery"
@@ -320,6 +335,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of each PDF at INFO; only its problems matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.template": {"filters": ["without_template_context"]},
     },
 }

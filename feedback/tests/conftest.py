@@ -20,3 +20,13 @@ def manager(db, settings):
 def coder_client(client, coder):
     client.force_login(coder)
     return client
+
+
+@pytest.fixture
+def staff(make_user, team):
+    return make_user(Role.STAFF, teams=[team])
+
+
+@pytest.fixture
+def other_staff(make_user, other_team):
+    return make_user(Role.STAFF, teams=[other_team])

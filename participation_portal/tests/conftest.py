@@ -3,7 +3,7 @@ person for each role, and the rows the administration site lists. Access control
 are both tested against it."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,15 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
-from feedback.tests.factories import CodingFactory, FeedbackItemFactory, SuggestionFactory, ThemeFactory
+from feedback.models import FeedbackLetter, FollowUpCall, FollowUpSample, LetterBatch
+from feedback.tests.factories import (
+    CaseFeedbackFactory,
+    CodingFactory,
+    FeedbackCodeFactory,
+    FeedbackItemFactory,
+    SuggestionFactory,
+    ThemeFactory,
+)
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -119,6 +127,17 @@ def world(db, tmp_path, settings):
     feedback_item = FeedbackItemFactory(team=owning, text="The bus was late every day.")
     coding = CodingFactory(item=feedback_item, theme=ThemeFactory(name="Short breaks"), coded_by=users["own_team"])
     suggestion = SuggestionFactory(item=feedback_item, theme=theme)
+    code = FeedbackCodeFactory(
+        case__team=owning, issued_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30)
+    )
+    case_feedback = CaseFeedbackFactory(case=code.case)
+    batch = LetterBatch.objects.create(day=timezone.localdate(), made_at=timezone.now(), letters=1)
+    batch.pdf.save("letters.pdf", ContentFile(b"%PDF-1.4 letters"), save=True)
+    FeedbackLetter.objects.create(case=code.case, batch=batch, made_at=timezone.now())
+    sample = FollowUpSample.objects.create(quarter_start=date(2026, 1, 1), seed="seed", drawn_at=timezone.now())
+    call = FollowUpCall.objects.create(
+        sample=sample, case=code.case, caller=users["own_team"], due_on=timezone.localdate()
+    )
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -150,6 +169,10 @@ def world(db, tmp_path, settings):
             "feedback_item_pk": feedback_item.pk,
             "coding_pk": coding.pk,
             "suggestion_pk": suggestion.pk,
+            "case_pk": code.case_id,
+            "feedback_pk": case_feedback.pk,
+            "batch_pk": batch.pk,
+            "call_pk": call.pk,
         },
         "users": users,
     }

@@ -184,6 +184,27 @@ EXPECTED = {
     "feedback:coding-remove": STAFF_READ | STAFF_SENT_ON,
     "feedback:themes": STAFF_READ,
     "feedback:agreement": STAFF_READ,
+    # --- closed-case feedback: the family's pages need no account; staff see their own teams' cases
+    "feedback:code": EVERYONE,
+    "feedback:form": same_for_all("redirect"),  # no code entered in this browser: to the code page
+    "feedback:child-form": same_for_all("redirect"),
+    "feedback:thanks": EVERYONE,
+    "feedback:cases": STAFF_READ,  # each sees only their teams' cases (managers all)
+    "feedback:case-create": STAFF_READ,
+    "feedback:import": STAFF_READ,
+    "feedback:import-template": STAFF_READ,
+    "feedback:case": STAFF_CHANGE,  # the family's contact details: the case's team and managers only
+    "feedback:case-edit": STAFF_CHANGE,
+    "feedback:record": STAFF_READ,
+    "feedback:calls": STAFF_READ,  # one's own calls; managers every team's
+    "feedback:call": STAFF_CHANGE,  # the family's phone number: the case's team and managers
+    "feedback:quarters": STAFF_READ,  # each sees their teams' calls counted (managers all)
+    "feedback:letters": STAFF_READ,
+    # Every team's families' addresses, for the post room: managers and administrators only.
+    "feedback:letters-pdf": STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403},
+    "feedback:feedback": STAFF_CHANGE,
+    "feedback:feedback-flag": STAFF_CHANGE
+    | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"},
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -224,6 +245,15 @@ ADMIN_MODELS = {
     "coproduction_participant": FULL,
     "coproduction_membership": FULL,
     "feedback_theme": FULL,  # the taxonomy: administrators keep it
+    "feedback_closedcase": FULL,
+    "feedback_feedbackcode": (200, 403, 200, 200, 200),  # made by the letters job only
+    "feedback_casefeedback": (200, 403, 200, 200, 200),  # sent by families or recorded by staff
+    "feedback_safeguardingword": FULL,
+    "feedback_lettertemplate": (200, 403, 200, 200, 200),  # one wording, made by the migration
+    "feedback_letterbatch": (200, 403, 200, 200, 200),  # made by the daily job
+    "feedback_feedbackletter": (200, 403, 200, 200, 200),
+    "feedback_followupsample": (200, 403, 200, 200, 200),
+    "feedback_followupcall": (200, 403, 200, 200, 200),
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 
@@ -301,6 +331,7 @@ CHANGE_POSTS = [
     "coproduction:minutes-approve",
     "coproduction:outcome-remove",
     "coproduction:recognition-paid",
+    "feedback:feedback-flag",
 ]
 
 

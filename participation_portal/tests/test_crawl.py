@@ -23,7 +23,7 @@ from coproduction.models import (
     Recognition,
     Session,
 )
-from feedback.models import Coding, Suggestion
+from feedback.models import CaseFeedback, ClosedCase, Coding, FollowUpCall, LetterBatch, Suggestion
 
 from .conftest import walk
 
@@ -89,7 +89,7 @@ def coproduction_argument_sets() -> list[dict]:
     return sets
 
 
-def feedback_argument_sets() -> list[dict]:
+def coding_argument_sets() -> list[dict]:
     """A few coded items with one of their codings, and a few with one of their suggestions."""
     sets = [
         {"feedback_item_pk": coding.item_id, "coding_pk": coding.pk}
@@ -102,11 +102,18 @@ def feedback_argument_sets() -> list[dict]:
     return sets
 
 
+def feedback_argument_sets() -> list[dict]:
+    """Each closed case, each piece of feedback and each day's letters."""
+    sets = [{"case_pk": pk} for pk in ClosedCase.objects.values_list("pk", flat=True)]
+    sets += [{"batch_pk": pk} for pk in LetterBatch.objects.values_list("pk", flat=True)]
+    sets += [{"call_pk": pk} for pk in FollowUpCall.objects.values_list("pk", flat=True)]
+    return sets + [{"feedback_pk": pk} for pk in CaseFeedback.objects.values_list("pk", flat=True)]
+
+
 def urls_to_visit():
     urls = set()
-    argument_values = (
-        [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets() + feedback_argument_sets()
-    )
+    argument_values = [argument_sets(c) for c in Consultation.objects.all()]
+    argument_values += coproduction_argument_sets() + feedback_argument_sets() + coding_argument_sets()
     for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
@@ -117,7 +124,8 @@ def urls_to_visit():
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's printed letters
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False

@@ -26,7 +26,8 @@ from consultations.tests.factories import (
     ServiceAreaFactory,
 )
 from feedback import tasks as feedback_tasks
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackCode, FeedbackItem, FeedbackLetter, LetterBatch
+from feedback.tests.factories import ClosedCaseFactory
 from notifications import tasks as outbox_tasks
 from notifications.models import Message
 
@@ -84,6 +85,18 @@ def test_consultation_notices_twice_at_once_queue_one_email_per_person_per_event
     assert Message.objects.count() == 40
     sent_to = sorted((m.to[0], m.subject) for m in mail.outbox)
     assert len(sent_to) == len(set(sent_to)) == 40  # one e-mail per person per event, each sent once
+
+
+def test_the_closure_letters_twice_at_once_make_one_letter_per_case(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    cases = ClosedCaseFactory.create_batch(12, closed_on=today, child_age_band="16_17")
+
+    twice_at_once(feedback_tasks.letters_send)
+
+    assert FeedbackLetter.objects.count() == 12 and LetterBatch.objects.count() == 1
+    assert FeedbackCode.objects.count() == 24
+    assert Message.objects.filter(template="feedback/letter").count() == len(cases)
 
 
 def test_the_outbox_sweep_twice_at_once_sends_each_message_once():

@@ -7,7 +7,8 @@ from accounts.roles import roles_of
 
 
 @pytest.mark.django_db
-def test_demo_data_loads_twice_without_duplicates(settings):
+def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's printed letters
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     counts = (User.objects.count(), Team.objects.count())
