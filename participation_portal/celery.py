@@ -32,6 +32,8 @@ app.conf.update(
     enable_utc=True,
 )
 app.autodiscover_tasks()
+# The theme reports keep their tasks in their own package inside feedback.
+app.autodiscover_tasks(["feedback.reports"])
 
 # A beat entry exists only for a task that does something: co-production and closed-case feedback
 # add theirs (reminders, letters, the quarterly sample, the six-monthly reports) with their work.
@@ -46,4 +48,6 @@ app.conf.beat_schedule = {
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
+    # The day after a period ends (and every day after, catching up a missed period or a lost build).
+    "theme-reports": {"task": "feedback.theme_reports_build_due", "schedule": crontab(hour=5, minute=30)},
 }

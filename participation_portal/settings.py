@@ -285,6 +285,14 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 # No national rule sets it, so each council chooses; a fraction such as 0.33 or 1/3.
 COPRODUCTION_MEANINGFUL_SHARE = env.float("COPRODUCTION_MEANINGFUL_SHARE", default=1 / 3)
 
+# Theme reports: the months the report periods start in (by default the financial half-years,
+# April-September and October-March), and how long a worker may take to build one before another
+# takes it over.
+THEME_REPORT_PERIOD_START_MONTHS = tuple(
+    sorted(env.list("THEME_REPORT_PERIOD_START_MONTHS", cast=int, default=[4, 10]))
+)
+THEME_REPORT_BUILD_LEASE_SECONDS = env.int("THEME_REPORT_BUILD_LEASE_SECONDS", default=15 * 60)
+
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_EMBEDDED_QUEUE_DIR = VAR_DIR / "celery"

@@ -6,110 +6,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_roles'),
-        ('consultations', '0009_consultation_search_trigram_indexes'),
+        ("accounts", "0002_roles"),
+        ("consultations", "0009_consultation_search_trigram_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedbackItem',
+            name="FeedbackItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('closed_case', 'Closed-case feedback'), ('telephone_follow_up', 'Telephone follow-up'), ('letter', 'Letter'), ('interview', 'Interview'), ('team_questionnaire', 'Team questionnaire'), ('consultation_response', 'Consultation response'), ('coproduction_session', 'Co-production session')], max_length=30, verbose_name='source')),
-                ('channel', models.CharField(choices=[('online', 'Online'), ('telephone', 'Telephone'), ('paper', 'Paper or letter'), ('in_person', 'In person'), ('email', 'Email')], max_length=20, verbose_name='channel')),
-                ('received_on', models.DateField(verbose_name='date received')),
-                ('text', models.TextField(verbose_name='what was said')),
-                ('rating', models.CharField(blank=True, choices=[('very_good', 'Very good'), ('good', 'Good'), ('neither', 'Neither good nor poor'), ('poor', 'Poor'), ('very_poor', 'Very poor'), ('dont_know', "Don't know")], max_length=20, verbose_name='Friends and Family Test rating')),
-                ('consent_to_quote', models.BooleanField(default=False, verbose_name='may be quoted anonymously')),
-                ('child_protection', models.BooleanField(default=False, verbose_name='concerns child protection')),
-                ('source_key', models.CharField(max_length=100, unique=True)),
-                ('source_url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('service_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='feedback_items', to='consultations.servicearea')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='feedback_items', to='accounts.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("closed_case", "Closed-case feedback"),
+                            ("telephone_follow_up", "Telephone follow-up"),
+                            ("letter", "Letter"),
+                            ("interview", "Interview"),
+                            ("team_questionnaire", "Team questionnaire"),
+                            ("consultation_response", "Consultation response"),
+                            ("coproduction_session", "Co-production session"),
+                        ],
+                        max_length=30,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("telephone", "Telephone"),
+                            ("paper", "Paper or letter"),
+                            ("in_person", "In person"),
+                            ("email", "Email"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="date received")),
+                ("text", models.TextField(verbose_name="what was said")),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("very_good", "Very good"),
+                            ("good", "Good"),
+                            ("neither", "Neither good nor poor"),
+                            ("poor", "Poor"),
+                            ("very_poor", "Very poor"),
+                            ("dont_know", "Don't know"),
+                        ],
+                        max_length=20,
+                        verbose_name="Friends and Family Test rating",
+                    ),
+                ),
+                ("consent_to_quote", models.BooleanField(default=False, verbose_name="may be quoted anonymously")),
+                ("child_protection", models.BooleanField(default=False, verbose_name="concerns child protection")),
+                ("source_key", models.CharField(max_length=100, unique=True)),
+                ("source_url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback_items",
+                        to="consultations.servicearea",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback_items",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-pk'],
+                "ordering": ["-received_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('keywords', models.TextField(blank=True, help_text='One word or phrase a line.', verbose_name='keywords')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('service_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='themes', to='consultations.servicearea', verbose_name='Local Offer area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "keywords",
+                    models.TextField(blank=True, help_text="One word or phrase a line.", verbose_name="keywords"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="themes",
+                        to="consultations.servicearea",
+                        verbose_name="Local Offer area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('polarity', models.CharField(blank=True, choices=[('works_well', 'Works well'), ('needs_improving', 'Needs improving'), ('missing', 'Missing')], max_length=20)),
-                ('method', models.CharField(choices=[('keywords', 'Keywords'), ('past_coding', 'Past coding')], max_length=20)),
-                ('confidence', models.FloatField()),
-                ('reason', models.CharField(max_length=300)),
-                ('made_at', models.DateTimeField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='feedback.feedbackitem')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feedback.theme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "polarity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("works_well", "Works well"),
+                            ("needs_improving", "Needs improving"),
+                            ("missing", "Missing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(choices=[("keywords", "Keywords"), ("past_coding", "Past coding")], max_length=20),
+                ),
+                ("confidence", models.FloatField()),
+                ("reason", models.CharField(max_length=300)),
+                ("made_at", models.DateTimeField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="feedback.feedbackitem",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="feedback.theme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confidence'],
+                "ordering": ["-confidence"],
             },
         ),
         migrations.CreateModel(
-            name='CodingChange',
+            name="CodingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('polarity', models.CharField(choices=[('works_well', 'Works well'), ('needs_improving', 'Needs improving'), ('missing', 'Missing')], max_length=20)),
-                ('action', models.CharField(choices=[('added', 'Added'), ('changed', 'Changed'), ('removed', 'Removed')], max_length=10)),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coding_changes', to='feedback.feedbackitem')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='feedback.theme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "polarity",
+                    models.CharField(
+                        choices=[
+                            ("works_well", "Works well"),
+                            ("needs_improving", "Needs improving"),
+                            ("missing", "Missing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("added", "Added"), ("changed", "Changed"), ("removed", "Removed")], max_length=10
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coding_changes",
+                        to="feedback.feedbackitem",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="feedback.theme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Coding',
+            name="Coding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('polarity', models.CharField(choices=[('works_well', 'Works well'), ('needs_improving', 'Needs improving'), ('missing', 'Missing')], max_length=20, verbose_name='polarity')),
-                ('coded_at', models.DateTimeField()),
-                ('coded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='feedback.feedbackitem')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codings', to='feedback.theme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "polarity",
+                    models.CharField(
+                        choices=[
+                            ("works_well", "Works well"),
+                            ("needs_improving", "Needs improving"),
+                            ("missing", "Missing"),
+                        ],
+                        max_length=20,
+                        verbose_name="polarity",
+                    ),
+                ),
+                ("coded_at", models.DateTimeField()),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="codings", to="feedback.feedbackitem"
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="codings", to="feedback.theme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['theme__name'],
+                "ordering": ["theme__name"],
             },
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(fields=['received_on', 'source'], name='feedback_item_period_source'),
+            model_name="feedbackitem",
+            index=models.Index(fields=["received_on", "source"], name="feedback_item_period_source"),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('item', 'theme', 'method'), name='suggestion_once_per_method'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(fields=("item", "theme", "method"), name="suggestion_once_per_method"),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__gte', 0), ('confidence__lte', 1)), name='suggestion_confidence'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("confidence__gte", 0), ("confidence__lte", 1)), name="suggestion_confidence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coding',
-            constraint=models.UniqueConstraint(fields=('item', 'theme', 'coded_by'), name='coding_once_per_coder'),
+            model_name="coding",
+            constraint=models.UniqueConstraint(fields=("item", "theme", "coded_by"), name="coding_once_per_coder"),
         ),
     ]

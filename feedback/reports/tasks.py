@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="feedback.theme_report_build")
+def theme_report_build(report_id: int) -> None:
+    """Build one theme report's figures; does nothing if it is built or being built."""
+    services.theme_report_build(report_id=report_id, moment=timezone.now())
+
+
+@shared_task(name="feedback.theme_reports_build_due")
+def theme_reports_build_due() -> int:
+    """Daily: the day after a period ends, one report per audience for it (a missed period is caught
+    up), once however often this runs; builds any report whose worker was lost."""
+    to_build = services.theme_reports_create_due(moment=timezone.now())
+    for report_id in to_build:
+        theme_report_build.delay(report_id)
+    return len(to_build)
