@@ -36,6 +36,8 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
+from feedback.models import ReportAudience, ThemeReport
+from feedback.reports import services as report_services
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,6 +104,21 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    report = ThemeReport.objects.create(
+        audience=ReportAudience.objects.first(),
+        first_day=timezone.localdate() - timedelta(days=30),
+        last_day=timezone.localdate(),
+        requested_at=timezone.now(),
+    )
+    report_services.theme_report_build(report_id=report.pk, moment=timezone.now())
+    action = report_services.improvement_action_add(
+        report=report,
+        description="Shorter waits",
+        owner_team=owning,
+        due_on=timezone.localdate() + timedelta(days=90),
+        user=users["manager"],
+        moment=timezone.now(),
+    )
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -125,6 +142,8 @@ def world(db, tmp_path, settings):
             "participant_pk": membership.participant_id,
             "session_pk": session.pk,
             "agenda_item_pk": agenda_item.pk,
+            "report_pk": report.pk,
+            "action_pk": action.pk,
         },
         "users": users,
     }

@@ -31,6 +31,9 @@ STAFF_READ = SIGNED_IN | {"participant": 403}
 STAFF_CHANGE = STAFF_READ | {"other_team": 403, "no_team": 403}
 # Pages that take a post only send a GET on (publishing: to the preview; a question: to the overview).
 STAFF_CHANGE_BY_POST = STAFF_CHANGE | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"}
+# Theme reports: managers and administrators; a page that takes a post only sends a GET on to the report.
+REPORT_READ = STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403}
+REPORT_BY_POST = REPORT_READ | {"manager": "redirect", "administrator": "redirect"}
 
 
 def same_for_all(outcome) -> dict:
@@ -144,6 +147,18 @@ EXPECTED = {
     "coproduction:agenda-delete": STAFF_CHANGE,
     "coproduction:register": STAFF_CHANGE,
     "coproduction:walk-in": STAFF_CHANGE,
+    # --- theme reports: managers and administrators only (they cover every team's feedback)
+    "feedback:reports": REPORT_READ,
+    "feedback:report-request": REPORT_READ,
+    "feedback:report": REPORT_READ,
+    "feedback:report-csv": REPORT_READ,
+    "feedback:report-pdf": REPORT_READ,
+    "feedback:report-review": REPORT_BY_POST,
+    "feedback:report-approve": REPORT_BY_POST,
+    "feedback:report-quote-remove": REPORT_BY_POST,
+    "feedback:report-commentary": REPORT_READ,
+    "feedback:report-action-add": REPORT_READ,
+    "feedback:action": REPORT_READ,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -183,6 +198,7 @@ ADMIN_MODELS = {
     "coproduction_participationgroup": FULL,
     "coproduction_participant": FULL,
     "coproduction_membership": FULL,
+    "feedback_reportaudience": FULL,
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

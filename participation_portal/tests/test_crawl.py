@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
+from feedback.models import ImprovementAction, ThemeReport
 
 from .conftest import walk
 
@@ -63,9 +64,16 @@ def coproduction_argument_sets() -> list[dict]:
     return sets
 
 
+def theme_report_argument_sets() -> list[dict]:
+    """Each theme report and each improvement action."""
+    sets = [{"report_pk": pk} for pk in ThemeReport.objects.values_list("pk", flat=True)]
+    return sets + [{"action_pk": pk} for pk in ImprovementAction.objects.values_list("pk", flat=True)]
+
+
 def urls_to_visit():
     urls = set()
     argument_values = [argument_sets(c) for c in Consultation.objects.all()] + coproduction_argument_sets()
+    argument_values += theme_report_argument_sets()
     for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
@@ -105,3 +113,14 @@ def test_the_crawl_reaches_every_coproduction_page(demo):
     visited = {resolve(url).view_name for url in urls_to_visit()}
     wanted = {name for name, _arguments in named_patterns() if name.startswith("coproduction:")}
     assert wanted - visited == set()
+
+
+@pytest.mark.django_db
+def test_the_crawl_reaches_every_theme_report_page(demo):
+    """Each theme report URL pattern is visited at least once with the demo data."""
+    visited = {resolve(url).view_name for url in urls_to_visit()}
+    wanted = {
+        name for name, _arguments in named_patterns() if name.startswith("feedback:report") or name == "feedback:action"
+    }
+    assert wanted and wanted - visited == set()
+    assert ThemeReport.objects.filter(state="approved").exists() and ThemeReport.objects.filter(state="draft").exists()
