@@ -10,14 +10,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from common.disclosure import Count
 
-LABEL_WIDTH = 260
-BAR_WIDTH = 300
-VALUE_WIDTH = 110
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
+LABEL_WIDTH = 280
+BAR_WIDTH = 260
+VALUE_WIDTH = 120
+ROW_HEIGHT = 32
+BAR_HEIGHT = 22
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue: 4.5:1 or more against white
 TEXT_COLOUR = "#0b0c0c"
-LABEL_CHARACTERS = 38
+LABEL_CHARACTERS = 32
 
 
 def _short(label: str) -> str:
@@ -32,10 +32,10 @@ def bar_chart(*, title: str, rows: list[tuple[str, Count]], chart_id: str) -> Sa
     parts = []
     for index, (label, count) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
-        text_y = y + BAR_HEIGHT - 4
+        text_y = y + BAR_HEIGHT - 5
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="13" fill="{}">{}</text>',
+                '<text x="{}" y="{}" text-anchor="end" font-size="16" fill="{}">{}</text>',
                 LABEL_WIDTH - 8,
                 text_y,
                 TEXT_COLOUR,
@@ -59,7 +59,7 @@ def bar_chart(*, title: str, rows: list[tuple[str, Count]], chart_id: str) -> Sa
             value_x = LABEL_WIDTH + 6
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>', value_x, text_y, TEXT_COLOUR, str(count)
+                '<text x="{}" y="{}" font-size="16" fill="{}">{}</text>', value_x, text_y, TEXT_COLOUR, str(count)
             )
         )
     return format_html(

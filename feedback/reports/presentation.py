@@ -149,7 +149,7 @@ def _theme_columns(themes: list[dict], polarities: list[str]) -> dict[str, list[
 
 def _change(now: Count, before: Count | None) -> str:
     if before is None:
-        return _("new") if not now.hidden else ""
+        return _("not in the earlier report")
     if now.hidden or before.hidden:
         return _("not shown")
     difference = now.value - before.value
@@ -198,7 +198,7 @@ def _themes(figures: dict, previous: dict | None) -> tuple[Section, Section, boo
             else:
                 gaps_section.empty = _("No feedback in this period was coded as a gap in provision.")
         rows = [
-            Row(theme["name"], cell, _change(cell, before.get((theme["id"], polarity))))
+            Row(theme["name"], cell, _change(cell, before.get((theme["id"], polarity))) if previous else "")
             for theme, cell in ranked[: figures.get("top", 10)]
         ]
         if rows:
@@ -207,7 +207,7 @@ def _themes(figures: dict, previous: dict | None) -> tuple[Section, Section, boo
                     key=f"themes-{polarity}",
                     caption=_("%(polarity)s: top themes") % {"polarity": label},
                     rows=rows,
-                    note_heading=_("Change"),
+                    note_heading=_("Change") if previous else "",
                 )
             )
     if not themes:
@@ -301,7 +301,7 @@ def _coproduction(figures: dict) -> tuple[Section, bool]:
 
 
 def _unavailable(key: str, title: str, source: str) -> Section:
-    return Section(key, title, empty=_("%(source)s has no data in the portal yet.") % {"source": source})
+    return Section(key, title, empty=_("The portal holds no %(source)s yet.") % {"source": source})
 
 
 def report_present(report: ThemeReport) -> Presented:
@@ -314,14 +314,16 @@ def report_present(report: ThemeReport) -> Presented:
     coproduction, coproduction_hidden = _coproduction(figures["coproduction"])
     sections = [
         volumes,
-        _unavailable("closed_case_response_rates", _("Closed-case response rates"), _("Closed-case feedback")),
+        _unavailable(
+            "closed_case_response_rates", _("Closed-case response rates"), _("closed-case letters or follow-up calls")
+        ),
         fft,
         themes,
         gaps,
         _quotes(figures["quotes"], report.removed_quotes),
         consultations,
         coproduction,
-        _unavailable("coproduction_actions", _("Co-production actions"), _("Co-production actions")),
+        _unavailable("coproduction_actions", _("Co-production actions"), _("co-production actions")),
     ]
     return Presented(
         sections=sections,

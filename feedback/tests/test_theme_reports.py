@@ -172,7 +172,7 @@ def test_every_section_has_the_numbers_of_the_known_data(known_data):
     assert str(service_row[2]) == "6"
 
     for key in ("closed_case_response_rates", "coproduction_actions"):
-        assert "no data in the portal yet" in section(presented, key).empty
+        assert "The portal holds no" in section(presented, key).empty
     assert presented.suppressed
 
 
