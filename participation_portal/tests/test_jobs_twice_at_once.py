@@ -118,3 +118,18 @@ def test_the_retention_jobs_twice_at_once_delete_each_row_once_and_fail_in_neith
     assert sum(accounts) == 15 and sum(result["drafts"] for result in drafts) == 15 and sum(outbox) == 15
     assert not Response.objects.drafts().exists() and not Message.objects.exists()
     kept.refresh_from_db()  # a confirmed account stays
+
+
+def test_the_theme_report_job_twice_at_once_builds_one_report_per_audience(time_machine):
+    from feedback.models import ReportState, ThemeReport
+    from feedback.reports import tasks as report_tasks
+
+    manager = UserFactory(role=Role.MANAGER)
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2026, 10, 1, 6, 0)), tick=False)
+
+    twice_at_once(report_tasks.theme_reports_build_due)  # builds run in the job's thread (eager), both at once
+
+    reports = ThemeReport.objects.all()
+    assert reports.count() == 3
+    assert set(reports.values_list("state", flat=True)) == {ReportState.DRAFT}
+    assert Message.objects.filter(recipient=manager.email, template="feedback/theme_report_ready").count() == 3
