@@ -461,3 +461,67 @@ class ImprovementActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action_id}: {self.status}"
+
+
+# --- The annual Local Offer publication (regulation 56) ----------------------------------------------
+
+
+class ExclusionReason(models.TextChoices):
+    """Regulation 56(4): what a council need not publish."""
+
+    OWN_SERVICE = "own_service", _("About one person's own service")
+    VEXATIOUS = "vexatious", _("Vexatious")
+
+
+class PublicationExclusion(models.Model):
+    """An item left out of the Local Offer publication, with why and who decided."""
+
+    item = models.OneToOneField(FeedbackItem, on_delete=models.CASCADE, related_name="publication_exclusion")
+    reason = models.CharField(_("reason"), max_length=20, choices=ExclusionReason.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.item_id}: {self.get_reason_display()}"
+
+
+class LocalOfferPublicationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class LocalOfferPublication(models.Model):
+    """The year's comments on the Local Offer and the council's response (regulation 56), built from
+    coded feedback and "You said, we did"; edited by a manager, then published for everyone."""
+
+    year = models.PositiveSmallIntegerField(_("year starting in April"), unique=True)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    introduction = models.TextField(_("introduction"), max_length=5000, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    responses = models.JSONField(default=dict, blank=True)
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    built_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LocalOfferPublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="publication_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"Local Offer feedback {self.year} to {self.year + 1}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year} to {self.year + 1}"

@@ -6,6 +6,7 @@ public: list = []
 staff: list = []
 
 # --- Six-monthly theme reports (/staff/reports/) ---------------------------------------------------
+public += report_urls.public
 staff += report_urls.staff
 
 urlpatterns = public + staff

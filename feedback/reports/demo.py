@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import Team, User
+from consultations.models import ServiceArea
 
 from ..models import (
     Coding,
@@ -13,6 +14,7 @@ from ..models import (
     FeedbackItem,
     FeedbackSource,
     FriendsAndFamilyRating,
+    LocalOfferPublication,
     Polarity,
     Theme,
     ThemeReport,
@@ -74,8 +76,37 @@ def feedback_load(*, period, copies: int, coder: User, teams: list[Team], moment
 
 
 def demo_load(*, moment: datetime) -> None:
-    if ThemeReport.objects.exists():
-        return
+    if not ThemeReport.objects.exists():
+        reports_load(moment=moment)
+    if not LocalOfferPublication.objects.exists():
+        publication_load(moment=moment)
+
+
+def publication_load(*, moment: datetime) -> None:
+    """Last year's Local Offer publication, published with the council's response."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    today = timezone.localdate(moment)
+    year = today.year - 1 if today.month >= 4 else today.year - 2
+    for theme in Theme.objects.filter(service_area__isnull=True, name__in=[name for name, _keywords in DEMO_THEMES]):
+        theme.service_area = ServiceArea.objects.order_by("name").first()
+        theme.save(update_fields=["service_area"])
+    publication = services.publication_build(year=year, user=manager, moment=moment)
+    services.publication_edit(
+        publication=publication,
+        introduction=(
+            "Every year we publish what parent carers and young people told us about the Local Offer, "
+            "and what we are doing about it."
+        ),
+        responses={
+            area["key"]: "We have heard this and will report progress to the SEND Partnership Board."
+            for area in publication.figures["areas"]
+        },
+        user=manager,
+    )
+    services.publication_publish(publication=publication, user=manager, moment=moment)
+
+
+def reports_load(*, moment: datetime) -> None:
     manager = User.objects.get(email="manager@example.gov.uk")
     teams = list(Team.objects.order_by("slug")[:3])
     later = last_ended_by(timezone.localdate(moment))

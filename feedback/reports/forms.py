@@ -1,27 +1,13 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from common.forms import DateInputField, GovRadios, date_input_error, gds_helper
+from common.forms import DateInputField, GovRadios, gds_helper
 from common.text import NulFreeFormMixin
+from coproduction.forms import ServiceErrorsMixin
 
 from ..models import ActionStatus, ReportAudience
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """A service's ValidationError beside the field it names, or at the top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            for message in ValidationError(errors).messages:
-                if isinstance(self.fields.get(name), DateInputField):
-                    date_input_error(self, name, message)
-                else:
-                    self.add_error(name if name in self.fields else None, message)
 
 
 class ReportRequestForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
@@ -102,3 +88,55 @@ class ActionUpdateForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
             Field.textarea("note", rows=3),
             button=_("Save the status"),
         )
+
+
+class PublicationBuildForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
+    year = forms.IntegerField(
+        label=_("Year starting in April"),
+        help_text=_("For example, 2025 for April 2025 to March 2026"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": _("Enter the year"),
+            "invalid": _("Enter the year as 4 numbers, for example 2025"),
+            "min_value": _("Enter a year from 2000"),
+            "max_value": _("Enter a year up to 2100"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.text("year", field_width=4), button=_("Build the publication"))
+
+
+class PublicationEditForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
+    """The introduction, and the council's response and planned action for each Local Offer area."""
+
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        help_text=_("What the publication covers and how people can comment on the Local Offer."),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
+    )
+
+    def __init__(self, *args, areas: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_fields = []
+        for area in areas:
+            name = f"response_{area.key}"
+            self.fields[name] = forms.CharField(
+                label=_("Our response and planned action: %(area)s") % {"area": area.name},
+                widget=forms.Textarea,
+                max_length=5000,
+                required=False,
+            )
+            self.area_fields.append((name, area.key))
+        self.helper = gds_helper(
+            Field.textarea("introduction", rows=4),
+            *(Field.textarea(name, rows=3) for name, _key in self.area_fields),
+            button=_("Save the publication"),
+        )
+
+    def responses(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(name, "") for name, key in self.area_fields}

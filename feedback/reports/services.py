@@ -20,11 +20,13 @@ from ..models import (
     ActionStatus,
     ImprovementAction,
     ImprovementActionUpdate,
+    LocalOfferPublication,
     ReportAudience,
     ReportCommentary,
     ReportState,
     ThemeReport,
 )
+from .local_offer import publication_figures, year_span
 from .periods import Period, last_ended_by, period_after
 from .presentation import report_actions
 from .sections import SECTIONS, Scope
@@ -304,3 +306,54 @@ def improvement_action_update(
         action=action, status=status, note=note.strip(), changed_by=user, changed_at=moment
     )
     return action
+
+
+# --- The annual Local Offer publication ---------------------------------------------------------------
+
+
+@transaction.atomic
+def publication_build(*, year: int, user: User, moment: datetime) -> LocalOfferPublication:
+    """Build (or rebuild, keeping what was written) the year's draft publication from coded feedback
+    and "You said, we did". A published year is never rebuilt: earlier years stay as published."""
+    first_day, last_day = year_span(year)
+    if last_day >= timezone.localdate(moment):
+        raise ValidationError({"year": _("The year has not ended yet")}, code="not_ended")
+    publication = LocalOfferPublication.objects.select_for_update().filter(year=year).first()
+    if publication is not None and publication.is_published:
+        raise ValidationError(_("This year's publication is published and can no longer be changed."), code="published")
+    figures = publication_figures(first_day=first_day, last_day=last_day)
+    if publication is None:
+        publication = LocalOfferPublication(year=year, first_day=first_day, last_day=last_day)
+    publication.figures = figures
+    publication.built_by = user
+    publication.built_at = moment
+    publication.save()
+    return publication
+
+
+@transaction.atomic
+def publication_edit(
+    *, publication: LocalOfferPublication, introduction: str, responses: dict[str, str], user: User
+) -> LocalOfferPublication:
+    publication = LocalOfferPublication.objects.select_for_update().get(pk=publication.pk)
+    if publication.is_published:
+        raise ValidationError(_("This year's publication is published and can no longer be changed."), code="published")
+    known = {area["key"] for area in publication.figures.get("areas", [])}
+    publication.introduction = introduction.strip()
+    publication.responses = {key: text.strip() for key, text in responses.items() if key in known and text.strip()}
+    publication.save(update_fields=["introduction", "responses"])
+    return publication
+
+
+@transaction.atomic
+def publication_publish(*, publication: LocalOfferPublication, user: User, moment: datetime) -> LocalOfferPublication:
+    """Publish at the public address, once: it cannot be changed afterwards."""
+    publication = LocalOfferPublication.objects.select_for_update().get(pk=publication.pk)
+    if publication.is_published:
+        return publication
+    if not publication.introduction:
+        raise ValidationError(_("Write the introduction before publishing."), code="no_introduction")
+    publication.published_by = user
+    publication.published_at = moment
+    publication.save(update_fields=["published_by", "published_at"])
+    return publication

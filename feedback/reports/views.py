@@ -18,11 +18,19 @@ from common.pagination import page_links
 from common.spreadsheets import csv_download
 from common.views import StaffRequiredMixin
 
-from ..models import ImprovementAction, ThemeReport
+from ..models import ImprovementAction, LocalOfferPublication, ThemeReport
 from . import rules as _rules  # noqa: F401 - registers the permissions this module checks
 from . import services
 from .exports import report_csv_rows, report_pdf, suppression_statement
-from .forms import ActionUpdateForm, CommentaryForm, ImprovementActionForm, ReportRequestForm
+from .forms import (
+    ActionUpdateForm,
+    CommentaryForm,
+    ImprovementActionForm,
+    PublicationBuildForm,
+    PublicationEditForm,
+    ReportRequestForm,
+)
+from .local_offer import publication_present
 from .periods import Period
 from .presentation import report_actions, report_present
 
@@ -273,3 +281,112 @@ class ActionDetailView(ReportStaffMixin, generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Status saved."))
         return redirect("feedback:action", action_pk=self.action.pk)
+
+
+# --- The annual Local Offer publication ---------------------------------------------------------------
+
+
+class PublicationListView(ReportStaffMixin, generic.FormView):
+    """The years' publications, and a year to build."""
+
+    template_name = "feedback/reports/publication_list.html"
+    form_class = PublicationBuildForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["publications"] = LocalOfferPublication.objects.only("pk", "year", "published_at", "built_at")[:50]
+        return context
+
+    def form_valid(self, form):
+        try:
+            publication = services.publication_build(
+                year=form.cleaned_data["year"], user=self.request.user, moment=timezone.now()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        return redirect("feedback:publication", publication_pk=publication.pk)
+
+
+class PublicationEditView(ReportStaffMixin, generic.FormView):
+    template_name = "feedback/reports/publication_edit.html"
+    form_class = PublicationEditForm
+
+    @cached_property
+    def publication(self) -> LocalOfferPublication:
+        return get_object_or_404(LocalOfferPublication, pk=self.kwargs["publication_pk"])
+
+    @cached_property
+    def shown(self):
+        return publication_present(self.publication.figures, self.publication.responses)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"areas": self.shown[0]}
+
+    def get_initial(self):
+        initial = {"introduction": self.publication.introduction}
+        return initial | {f"response_{key}": text for key, text in self.publication.responses.items()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        areas, hidden = self.shown
+        context |= {"publication": self.publication, "areas": areas, "suppressed": hidden}
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.publication.is_published:
+            messages.error(request, _("This year's publication is published and can no longer be changed."))
+            return redirect("feedback:publication", publication_pk=self.publication.pk)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.publication_edit(
+                publication=self.publication,
+                introduction=form.cleaned_data["introduction"],
+                responses=form.responses(),
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Publication saved."))
+        return redirect("feedback:publication", publication_pk=self.publication.pk)
+
+
+class PublicationPublishView(ReportStaffMixin, generic.View):
+    def get(self, request, *args, **kwargs):
+        return redirect("feedback:publication", publication_pk=self.kwargs["publication_pk"])
+
+    def post(self, request, *args, **kwargs):
+        publication = get_object_or_404(LocalOfferPublication, pk=self.kwargs["publication_pk"])
+        try:
+            services.publication_publish(publication=publication, user=request.user, moment=timezone.now())
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("feedback:publication", publication_pk=publication.pk)
+        messages.success(request, _("Published. Anyone can now read it."))
+        return redirect("feedback:local-offer-year", year=publication.year)
+
+
+class PublicIndexView(generic.ListView):
+    """Every year's published Local Offer feedback: earlier years stay readable."""
+
+    template_name = "feedback/reports/public_index.html"
+    context_object_name = "publications"
+
+    def get_queryset(self):
+        return LocalOfferPublication.objects.published().only("pk", "year", "first_day", "last_day", "published_at")[
+            :50
+        ]
+
+
+class PublicYearView(generic.TemplateView):
+    template_name = "feedback/reports/public_year.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publication = get_object_or_404(LocalOfferPublication.objects.published(), year=self.kwargs["year"])
+        areas, hidden = publication_present(publication.figures, publication.responses)
+        context |= {"publication": publication, "areas": areas, "suppressed": hidden}
+        return context

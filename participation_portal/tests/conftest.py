@@ -3,7 +3,7 @@ person for each role, and the rows the administration site lists. Access control
 are both tested against it."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,14 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
-from feedback.models import ReportAudience, ThemeReport
+from feedback.models import (
+    ExclusionReason,
+    FeedbackItem,
+    LocalOfferPublication,
+    PublicationExclusion,
+    ReportAudience,
+    ThemeReport,
+)
 from feedback.reports import services as report_services
 from notifications.models import Message
 
@@ -119,6 +126,22 @@ def world(db, tmp_path, settings):
         user=users["manager"],
         moment=timezone.now(),
     )
+    publication = LocalOfferPublication.objects.create(
+        year=2025,
+        first_day=date(2025, 4, 1),
+        last_day=date(2026, 3, 31),
+        introduction="What you told us",
+        built_by=users["manager"],
+        built_at=timezone.now(),
+        published_by=users["manager"],
+        published_at=timezone.now(),
+    )
+    item = FeedbackItem.objects.create(
+        source="letter", channel="paper", received_on=date(2025, 5, 1), text="Vexatious", source_key="world:1"
+    )
+    PublicationExclusion.objects.create(
+        item=item, reason=ExclusionReason.VEXATIOUS, recorded_by=users["manager"], recorded_at=timezone.now()
+    )
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -144,6 +167,8 @@ def world(db, tmp_path, settings):
             "agenda_item_pk": agenda_item.pk,
             "report_pk": report.pk,
             "action_pk": action.pk,
+            "publication_pk": publication.pk,
+            "year": publication.year,
         },
         "users": users,
     }

@@ -159,6 +159,12 @@ EXPECTED = {
     "feedback:report-commentary": REPORT_READ,
     "feedback:report-action-add": REPORT_READ,
     "feedback:action": REPORT_READ,
+    "feedback:publications": REPORT_READ,
+    "feedback:publication": REPORT_READ,
+    "feedback:publication-publish": REPORT_BY_POST,
+    # the published Local Offer feedback, for everyone
+    "feedback:local-offer": EVERYONE,
+    "feedback:local-offer-year": EVERYONE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -199,6 +205,7 @@ ADMIN_MODELS = {
     "coproduction_participant": FULL,
     "coproduction_membership": FULL,
     "feedback_reportaudience": FULL,
+    "feedback_publicationexclusion": FULL,
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

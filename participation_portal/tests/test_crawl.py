@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Consultation, Document, OutcomeItem, Question, Response
 from coproduction.models import AgendaItem, Membership, Participant, ParticipationGroup, Session
-from feedback.models import ImprovementAction, ThemeReport
+from feedback.models import ImprovementAction, LocalOfferPublication, ThemeReport
 
 from .conftest import walk
 
@@ -65,9 +65,12 @@ def coproduction_argument_sets() -> list[dict]:
 
 
 def theme_report_argument_sets() -> list[dict]:
-    """Each theme report and each improvement action."""
+    """Each theme report, each improvement action and each Local Offer publication."""
     sets = [{"report_pk": pk} for pk in ThemeReport.objects.values_list("pk", flat=True)]
-    return sets + [{"action_pk": pk} for pk in ImprovementAction.objects.values_list("pk", flat=True)]
+    sets += [{"action_pk": pk} for pk in ImprovementAction.objects.values_list("pk", flat=True)]
+    return sets + [
+        {"publication_pk": pk, "year": year} for pk, year in LocalOfferPublication.objects.values_list("pk", "year")
+    ]
 
 
 def urls_to_visit():
@@ -124,3 +127,4 @@ def test_the_crawl_reaches_every_theme_report_page(demo):
     }
     assert wanted and wanted - visited == set()
     assert ThemeReport.objects.filter(state="approved").exists() and ThemeReport.objects.filter(state="draft").exists()
+    assert LocalOfferPublication.objects.published().exists()

@@ -89,3 +89,29 @@ def test_a_manager_annotates_approves_and_downloads_a_report(page, manager, repo
     follow(page, "button", "Save the status")
     assert page.get_by_text("First month published").count() == 1
     assert_accessible(page, "staff-theme-report-action")
+
+
+def test_a_manager_publishes_the_local_offer_year_and_the_public_reads_it(page, manager):
+    from consultations.tests.factories import ServiceAreaFactory
+
+    area = ServiceAreaFactory(name="Short breaks and holiday clubs")
+    theme = ThemeFactory(name="Holiday clubs", service_area=area)
+    for index in range(6):
+        code(FeedbackItemFactory(received_on=date(2025, 6, 1 + index)), theme, Polarity.MISSING)
+    sign_in(page, manager.email)
+    page.goto("/staff/reports/local-offer/")
+    assert_accessible(page, "staff-local-offer-publications")
+    page.get_by_label("Year starting in April").fill("2025")
+    follow(page, "button", "Build the publication")
+    assert_accessible(page, "staff-local-offer-publication-draft")
+    page.get_by_label("Introduction").fill("What you told us about the Local Offer this year.")
+    page.get_by_label("Our response and planned action: Short breaks and holiday clubs").fill(
+        "We will commission holiday clubs for older children."
+    )
+    follow(page, "button", "Save the publication")
+    follow(page, "button", "Publish for everyone")
+    assert page.locator("h1").inner_text() == "What you told us about the Local Offer"
+    assert page.get_by_text("We will commission holiday clubs for older children.").count() == 1
+    assert_accessible(page, "public-local-offer-year")
+    follow(page, "link", "Every year")
+    assert_accessible(page, "public-local-offer-index")
