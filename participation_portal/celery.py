@@ -42,6 +42,8 @@ app.conf.beat_schedule = {
     "outbox-sweep": {"task": "notifications.sweep", "schedule": 60.0},
     # Every five minutes: build Excel exports whose task was lost; delete those older than a day.
     "exports-sweep": {"task": "consultations.response_exports_sweep", "schedule": 300.0},
+    # Every five minutes: build theme reports whose task was lost or whose worker stopped.
+    "theme-reports-sweep": {"task": "feedback.theme_reports_sweep", "schedule": 300.0},
     # Daily jobs.
     "consultation-notices": {"task": "consultations.notices_send", "schedule": crontab(hour=7, minute=0)},
     "retention-accounts": {"task": "accounts.retention_apply", "schedule": crontab(hour=2, minute=0)},

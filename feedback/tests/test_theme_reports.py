@@ -319,3 +319,27 @@ def test_actions_carry_into_later_reports_until_closed(known_data):
     third = built_report(first_day=date(2026, 10, 1), last_day=date(2027, 3, 31))
     assert report_actions(third)["carried"] == []
     assert [h["status_label"] for h in report_actions(second)["carried"][0]["history"]] == ["Not started", "Done"]
+
+
+def test_the_ready_email_links_to_the_report(manager):
+    from notifications.services import message_render
+
+    services.theme_reports_create_due(moment=datetime(2026, 10, 1, 6, 0, tzinfo=UTC))
+    report = ThemeReport.objects.filter(audience=audience()).get()
+    services.theme_report_build(report_id=report.pk, moment=datetime(2026, 10, 1, 6, 0, tzinfo=UTC))
+    message = Message.objects.get(recipient=manager.email, dedupe_key__endswith=f"-{report.pk}-{manager.pk}")
+    email = message_render(message)
+    assert email.subject == "Theme report ready: Senior Management Team, 1 April 2026 to 30 September 2026"
+    assert f"/staff/reports/{report.pk}/" in email.body
+
+
+def test_the_sweep_builds_a_report_whose_task_was_lost(manager):
+    from feedback.reports import tasks
+
+    report = ThemeReport.objects.create(
+        audience=audience(), first_day=FIRST, last_day=LAST, requested_at=IN_PERIOD, requested_by=manager
+    )
+    assert tasks.theme_reports_sweep() == 1  # the task runs in-process in tests
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+    assert tasks.theme_reports_sweep() == 0
