@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import TeamFactory, UserFactory
 from feedback.models import (
+    AudienceScope,
     Coding,
     FeedbackChannel,
     FeedbackItem,
@@ -43,7 +44,22 @@ def code(item: FeedbackItem, theme: Theme, polarity: str = Polarity.WORKS_WELL, 
     )
 
 
+DEFAULT_AUDIENCES = {
+    "Senior Management Team": AudienceScope.ALL,
+    "Child Protection Committee": AudienceScope.CHILD_PROTECTION,
+    "Integrated Children's Services Planning Group": AudienceScope.ALL,
+}
+
+
+def audiences_ensure() -> None:
+    """The audiences the migration creates, again: a test with a transactional database may run after
+    another has emptied every table."""
+    for name, scope in DEFAULT_AUDIENCES.items():
+        ReportAudience.objects.get_or_create(name=name, defaults={"scope": scope})
+
+
 def audience(name: str = "Senior Management Team") -> ReportAudience:
+    audiences_ensure()
     return ReportAudience.objects.get(name=name)
 
 

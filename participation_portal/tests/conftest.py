@@ -45,6 +45,7 @@ from feedback.models import (
     ThemeReport,
 )
 from feedback.reports import services as report_services
+from feedback.tests.report_factories import audiences_ensure
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -111,6 +112,7 @@ def world(db, tmp_path, settings):
     session = SessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
     agenda_item = AgendaItemFactory(session=session)
     RegisterEntryFactory(session=session, participant=membership.participant)
+    audiences_ensure()
     report = ThemeReport.objects.create(
         audience=ReportAudience.objects.first(),
         first_day=timezone.localdate() - timedelta(days=30),

@@ -123,7 +123,9 @@ def test_the_retention_jobs_twice_at_once_delete_each_row_once_and_fail_in_neith
 def test_the_theme_report_job_twice_at_once_builds_one_report_per_audience(time_machine):
     from feedback.models import ReportState, ThemeReport
     from feedback.reports import tasks as report_tasks
+    from feedback.tests.report_factories import audiences_ensure
 
+    audiences_ensure()
     manager = UserFactory(role=Role.MANAGER)
     time_machine.move_to(timezone.make_aware(timezone.datetime(2026, 10, 1, 6, 0)), tick=False)
 

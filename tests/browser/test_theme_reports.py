@@ -13,7 +13,7 @@ from accounts.roles import Role
 from accounts.tests.factories import TeamFactory, UserFactory
 from feedback.models import Polarity, ThemeReport
 from feedback.reports import services
-from feedback.tests.report_factories import FeedbackItemFactory, ThemeFactory, built_report, code
+from feedback.tests.report_factories import FeedbackItemFactory, ThemeFactory, audiences_ensure, built_report, code
 
 from .conftest import assert_accessible, fill_date, follow, sign_in
 
@@ -21,6 +21,7 @@ from .conftest import assert_accessible, fill_date, follow, sign_in
 @pytest.fixture
 def manager(settings):
     settings.REQUIRE_STAFF_2FA = False
+    audiences_ensure()
     return UserFactory(role=Role.MANAGER, email="morgan@example.gov.uk", full_name="Morgan Reid")
 
 
