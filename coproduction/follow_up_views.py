@@ -70,7 +70,7 @@ class OutcomeRemoveView(FollowUpMixin, generic.TemplateView):
 
     @cached_property
     def outcome(self) -> AgreedOutcome:
-        return get_object_or_404(self.session.outcomes, pk=self.kwargs["outcome_pk"])
+        return get_object_or_404(self.session.outcomes, pk=self.kwargs["agreed_outcome_pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"outcome": self.outcome}

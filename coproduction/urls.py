@@ -97,7 +97,7 @@ staff += [
         name="outcome-add",
     ),
     path(
-        "staff/coproduction/sessions/<int:session_pk>/outcomes/<int:outcome_pk>/remove/",
+        "staff/coproduction/sessions/<int:session_pk>/outcomes/<int:agreed_outcome_pk>/remove/",
         follow_up_views.OutcomeRemoveView.as_view(),
         name="outcome-remove",
     ),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import (
     CaseFeedback,
@@ -9,6 +10,8 @@ from .models import (
     FollowUpSample,
     LetterBatch,
     LetterTemplate,
+    PublicationExclusion,
+    ReportAudience,
     SafeguardingWord,
     Theme,
 )
@@ -99,3 +102,34 @@ class FollowUpCallAdmin(MadeByThePortal, admin.ModelAdmin):
     list_display = ["case", "caller", "due_on", "status"]
     list_filter = ["status"]
     raw_id_fields = ["case", "caller", "sample"]
+
+
+# --- Six-monthly theme reports ----------------------------------------------------------------------
+
+
+@admin.register(ReportAudience)
+class ReportAudienceAdmin(admin.ModelAdmin):
+    """The boards that receive theme reports, and which feedback each covers."""
+
+    list_display = ["name", "scope", "active"]
+    list_filter = ["scope", "active"]
+    search_fields = ["name"]
+
+
+# --- The annual Local Offer publication ----------------------------------------------------------------
+
+
+@admin.register(PublicationExclusion)
+class PublicationExclusionAdmin(admin.ModelAdmin):
+    """Feedback left out of the Local Offer publication (regulation 56(4)), with who decided."""
+
+    list_display = ["item", "reason", "recorded_by", "recorded_at"]
+    list_filter = ["reason"]
+    raw_id_fields = ["item"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+            obj.recorded_at = timezone.now()
+        super().save_model(request, obj, form, change)

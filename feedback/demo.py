@@ -2,7 +2,8 @@
 person's), by letter and by a team's own questionnaire, one flagged for safeguarding; a drawn sample
 with calls in every outcome. Then themes and coded feedback across the two half-years before today
 (April to September, October to March), one sample coded twice, a learned suggestion model and its
-suggestions, and the demo consultations' answers collated. Safe to run twice."""
+suggestions, and the demo consultations' answers collated; theme reports over it, one approved with
+actions. Safe to run twice."""
 
 from datetime import date, datetime, timedelta
 
@@ -24,6 +25,7 @@ from .models import (
     PreferredFormat,
     Theme,
 )
+from .reports import demo as reports_demo
 
 DEMO_THEMES = [
     # (name, Local Offer area slug, description, keywords)
@@ -298,6 +300,7 @@ def demo_load(*, moment: datetime) -> None:
         cases_load(moment=moment)
         calls_load(moment=moment)
     themes_load(moment=moment)
+    reports_demo.demo_load(moment=moment)  # reports over the coded feedback, so after it
 
 
 def calls_load(*, moment: datetime) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_coding
+from .reports import urls as report_urls
 
 app_name = "feedback"
 
@@ -49,4 +50,9 @@ coding = [
 ]
 
 staff += coding
+
+# --- Six-monthly theme reports (/staff/reports/) ---------------------------------------------------
+public += report_urls.public
+staff += report_urls.staff
+
 urlpatterns = public + staff

@@ -32,6 +32,8 @@ app.conf.update(
     enable_utc=True,
 )
 app.autodiscover_tasks()
+# The theme reports keep their tasks in their own package inside feedback.
+app.autodiscover_tasks(["feedback.reports"])
 
 # A beat entry exists only for a task that does something: co-production and closed-case feedback
 # add theirs (reminders, letters, the quarterly sample, the six-monthly reports) with their work.
@@ -40,6 +42,8 @@ app.conf.beat_schedule = {
     "outbox-sweep": {"task": "notifications.sweep", "schedule": 60.0},
     # Every five minutes: build Excel exports whose task was lost; delete those older than a day.
     "exports-sweep": {"task": "consultations.response_exports_sweep", "schedule": 300.0},
+    # Every five minutes: build theme reports whose task was lost or whose worker stopped.
+    "theme-reports-sweep": {"task": "feedback.theme_reports_sweep", "schedule": 300.0},
     # Daily jobs.
     "consultation-notices": {"task": "consultations.notices_send", "schedule": crontab(hour=7, minute=0)},
     "coproduction-session-reminders": {
@@ -64,4 +68,6 @@ app.conf.beat_schedule = {
         "task": "feedback.suggestion_model_train",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
     },
+    # The day after a period ends (and every day after, catching up a missed period or a lost build).
+    "theme-reports": {"task": "feedback.theme_reports_build_due", "schedule": crontab(hour=5, minute=30)},
 }

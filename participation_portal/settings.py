@@ -304,6 +304,14 @@ FEEDBACK_SAMPLE_MIN = env.int("FEEDBACK_SAMPLE_MIN", default=3)
 FEEDBACK_SAMPLE_MAX = env.int("FEEDBACK_SAMPLE_MAX", default=30)
 FEEDBACK_CALL_DUE_DAYS = env.int("FEEDBACK_CALL_DUE_DAYS", default=21)
 
+# Theme reports: the months the report periods start in (by default the financial half-years,
+# April-September and October-March), and how long a worker may take to build one before another
+# takes it over.
+THEME_REPORT_PERIOD_START_MONTHS = tuple(
+    sorted(env.list("THEME_REPORT_PERIOD_START_MONTHS", cast=int, default=[4, 10]))
+)
+THEME_REPORT_BUILD_LEASE_SECONDS = env.int("THEME_REPORT_BUILD_LEASE_SECONDS", default=15 * 60)
+
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_EMBEDDED_QUEUE_DIR = VAR_DIR / "celery"

@@ -84,7 +84,7 @@ def test_another_team_is_refused_the_pages_that_record(staff_client, other_staff
 
 def test_the_sessions_team_removes_an_outcome_and_another_team_cannot(staff_client, staff, other_staff, held):
     outcome = AgreedOutcomeFactory(session=held)
-    path = url("outcome-remove", session_pk=held.pk, outcome_pk=outcome.pk)
+    path = url("outcome-remove", session_pk=held.pk, agreed_outcome_pk=outcome.pk)
     assert staff_client(other_staff).post(path).status_code == 403
     assert AgreedOutcome.objects.exists()
     assert staff_client(staff).post(path).status_code == 302
@@ -93,7 +93,7 @@ def test_the_sessions_team_removes_an_outcome_and_another_team_cannot(staff_clie
 
 def test_another_sessions_outcome_is_not_found_by_id(staff_client, staff, held):
     elsewhere = AgreedOutcomeFactory(session=SessionFactory(group=held.group, starts_at=held.starts_at))
-    path = url("outcome-remove", session_pk=held.pk, outcome_pk=elsewhere.pk)
+    path = url("outcome-remove", session_pk=held.pk, agreed_outcome_pk=elsewhere.pk)
     assert staff_client(staff).get(path).status_code == 404
 
 
@@ -310,7 +310,7 @@ def test_every_new_page_shows_text_from_people_as_text(staff_client, staff, held
         url("session", session_pk=held.pk),
         url("session", session_pk=next_meeting.pk),
         url("outcome-add", session_pk=held.pk),
-        url("outcome-remove", session_pk=held.pk, outcome_pk=held.outcomes.get().pk),
+        url("outcome-remove", session_pk=held.pk, agreed_outcome_pk=held.outcomes.get().pk),
         url("minutes", session_pk=held.pk),
         url("minutes-approve", session_pk=held.pk),
         url("action-add", session_pk=held.pk),

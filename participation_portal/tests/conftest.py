@@ -42,7 +42,19 @@ from coproduction.tests.factories import (
     RegisterEntryFactory,
     SessionFactory,
 )
-from feedback.models import FeedbackLetter, FollowUpCall, FollowUpSample, LetterBatch
+from feedback.models import (
+    ExclusionReason,
+    FeedbackItem,
+    FeedbackLetter,
+    FollowUpCall,
+    FollowUpSample,
+    LetterBatch,
+    LocalOfferPublication,
+    PublicationExclusion,
+    ReportAudience,
+    ThemeReport,
+)
+from feedback.reports import services as report_services
 from feedback.tests.factories import (
     CaseFeedbackFactory,
     CodingFactory,
@@ -51,6 +63,7 @@ from feedback.tests.factories import (
     SuggestionFactory,
     ThemeFactory,
 )
+from feedback.tests.report_factories import audiences_ensure
 from notifications.models import Message
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -138,6 +151,38 @@ def world(db, tmp_path, settings):
     call = FollowUpCall.objects.create(
         sample=sample, case=code.case, caller=users["own_team"], due_on=timezone.localdate()
     )
+    audiences_ensure()
+    report = ThemeReport.objects.create(
+        audience=ReportAudience.objects.first(),
+        first_day=timezone.localdate() - timedelta(days=30),
+        last_day=timezone.localdate(),
+        requested_at=timezone.now(),
+    )
+    report_services.theme_report_build(report_id=report.pk, moment=timezone.now())
+    improvement_action = report_services.improvement_action_add(
+        report=report,
+        description="Shorter waits",
+        owner_team=owning,
+        due_on=timezone.localdate() + timedelta(days=90),
+        user=users["manager"],
+        moment=timezone.now(),
+    )
+    publication = LocalOfferPublication.objects.create(
+        year=2025,
+        first_day=date(2025, 4, 1),
+        last_day=date(2026, 3, 31),
+        introduction="What you told us",
+        built_by=users["manager"],
+        built_at=timezone.now(),
+        published_by=users["manager"],
+        published_at=timezone.now(),
+    )
+    excluded = FeedbackItem.objects.create(
+        source="letter", channel="paper", received_on=date(2025, 5, 1), text="Vexatious", source_key="world:1"
+    )
+    PublicationExclusion.objects.create(
+        item=excluded, reason=ExclusionReason.VEXATIOUS, recorded_by=users["manager"], recorded_at=timezone.now()
+    )
     return {
         "arguments": {
             "pk": consultation.pk,
@@ -164,7 +209,7 @@ def world(db, tmp_path, settings):
             "rsvp_token": coproduction_services.rsvp_token_for(invitation),
             "feed_token": coproduction_services.feed_token_for(group),
             "action_pk": action.pk,
-            "outcome_pk": outcome.pk,
+            "agreed_outcome_pk": outcome.pk,
             "recognition_pk": recognition.pk,
             "feedback_item_pk": feedback_item.pk,
             "coding_pk": coding.pk,
@@ -173,6 +218,10 @@ def world(db, tmp_path, settings):
             "feedback_pk": case_feedback.pk,
             "batch_pk": batch.pk,
             "call_pk": call.pk,
+            "report_pk": report.pk,
+            "improvement_action_pk": improvement_action.pk,
+            "publication_pk": publication.pk,
+            "year": publication.year,
         },
         "users": users,
     }

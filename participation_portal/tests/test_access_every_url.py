@@ -32,6 +32,9 @@ STAFF_CHANGE = STAFF_READ | {"other_team": 403, "no_team": 403}
 # Pages that take a post only send a GET on (publishing: to the preview; a question: to the overview).
 STAFF_CHANGE_BY_POST = STAFF_CHANGE | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"}
 STAFF_SENT_ON = dict.fromkeys(("own_team", "other_team", "no_team", "manager", "administrator"), "redirect")
+# Theme reports: managers and administrators; a page that takes a post only sends a GET on to the report.
+REPORT_READ = STAFF_READ | {"own_team": 403, "other_team": 403, "no_team": 403}
+REPORT_BY_POST = REPORT_READ | {"manager": "redirect", "administrator": "redirect"}
 
 
 def same_for_all(outcome) -> dict:
@@ -205,6 +208,24 @@ EXPECTED = {
     "feedback:feedback": STAFF_CHANGE,
     "feedback:feedback-flag": STAFF_CHANGE
     | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"},
+    # --- theme reports: managers and administrators only (they cover every team's feedback)
+    "feedback:reports": REPORT_READ,
+    "feedback:report-request": REPORT_READ,
+    "feedback:report": REPORT_READ,
+    "feedback:report-csv": REPORT_READ,
+    "feedback:report-pdf": REPORT_READ,
+    "feedback:report-review": REPORT_BY_POST,
+    "feedback:report-approve": REPORT_BY_POST,
+    "feedback:report-quote-remove": REPORT_BY_POST,
+    "feedback:report-commentary": REPORT_READ,
+    "feedback:report-action-add": REPORT_READ,
+    "feedback:action": REPORT_READ,
+    "feedback:publications": REPORT_READ,
+    "feedback:publication": REPORT_READ,
+    "feedback:publication-publish": REPORT_BY_POST,
+    # the published Local Offer feedback, for everyone
+    "feedback:local-offer": EVERYONE,
+    "feedback:local-offer-year": EVERYONE,
 }
 
 # The administration site: administrators only; anyone else is sent to sign in or refused.
@@ -254,6 +275,8 @@ ADMIN_MODELS = {
     "feedback_feedbackletter": (200, 403, 200, 200, 200),
     "feedback_followupsample": (200, 403, 200, 200, 200),
     "feedback_followupcall": (200, 403, 200, 200, 200),
+    "feedback_reportaudience": FULL,
+    "feedback_publicationexclusion": FULL,
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

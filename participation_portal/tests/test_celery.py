@@ -33,6 +33,7 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
         "consultations.retention_apply",
         "coproduction.session_reminders_send",
         "feedback.collate",
+        "feedback.theme_reports_build_due",
     } <= daily
     assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
     # The suggestion model learns again once a week.

@@ -23,7 +23,17 @@ from coproduction.models import (
     Recognition,
     Session,
 )
-from feedback.models import CaseFeedback, ClosedCase, Coding, FollowUpCall, LetterBatch, Suggestion
+from feedback.models import (
+    CaseFeedback,
+    ClosedCase,
+    Coding,
+    FollowUpCall,
+    ImprovementAction,
+    LetterBatch,
+    LocalOfferPublication,
+    Suggestion,
+    ThemeReport,
+)
 
 from .conftest import walk
 
@@ -80,7 +90,7 @@ def coproduction_argument_sets() -> list[dict]:
             {
                 "session_pk": session.pk,
                 "agenda_item_pk": item.pk if item else None,
-                "outcome_pk": outcome.pk if outcome else None,
+                "agreed_outcome_pk": outcome.pk if outcome else None,
             }
         )
     sets += [{"action_pk": pk} for pk in Action.objects.values_list("pk", flat=True)]
@@ -110,10 +120,20 @@ def feedback_argument_sets() -> list[dict]:
     return sets + [{"feedback_pk": pk} for pk in CaseFeedback.objects.values_list("pk", flat=True)]
 
 
+def theme_report_argument_sets() -> list[dict]:
+    """Each theme report, each improvement action and each Local Offer publication."""
+    sets = [{"report_pk": pk} for pk in ThemeReport.objects.values_list("pk", flat=True)]
+    sets += [{"improvement_action_pk": pk} for pk in ImprovementAction.objects.values_list("pk", flat=True)]
+    return sets + [
+        {"publication_pk": pk, "year": year} for pk, year in LocalOfferPublication.objects.values_list("pk", "year")
+    ]
+
+
 def urls_to_visit():
     urls = set()
     argument_values = [argument_sets(c) for c in Consultation.objects.all()]
     argument_values += coproduction_argument_sets() + feedback_argument_sets() + coding_argument_sets()
+    argument_values += theme_report_argument_sets()
     for values in argument_values:
         for name, arguments in named_patterns():
             if not arguments:
@@ -154,3 +174,15 @@ def test_the_crawl_reaches_every_coproduction_and_feedback_page(demo):
     visited = {resolve(url).view_name for url in urls_to_visit()}
     wanted = {name for name, _arguments in named_patterns() if name.startswith(("coproduction:", "feedback:"))}
     assert wanted - visited == set()
+
+
+@pytest.mark.django_db
+def test_the_crawl_reaches_every_theme_report_page(demo):
+    """Each theme report URL pattern is visited at least once with the demo data."""
+    visited = {resolve(url).view_name for url in urls_to_visit()}
+    wanted = {
+        name for name, _arguments in named_patterns() if name.startswith("feedback:report") or name == "feedback:action"
+    }
+    assert wanted and wanted - visited == set()
+    assert ThemeReport.objects.filter(state="approved").exists() and ThemeReport.objects.filter(state="draft").exists()
+    assert LocalOfferPublication.objects.published().exists()

@@ -154,3 +154,20 @@ def test_feedback_collation_twice_at_once_files_each_answer_once():
 
     assert FeedbackItem.objects.count() == 30
     assert sorted(FeedbackItem.objects.values_list("text", flat=True)) == sorted(f"Answer {n}" for n in range(30))
+
+
+def test_the_theme_report_job_twice_at_once_builds_one_report_per_audience(time_machine):
+    from feedback.models import ReportState, ThemeReport
+    from feedback.reports import tasks as report_tasks
+    from feedback.tests.report_factories import audiences_ensure
+
+    audiences_ensure()
+    manager = UserFactory(role=Role.MANAGER)
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2026, 10, 1, 6, 0)), tick=False)
+
+    twice_at_once(report_tasks.theme_reports_build_due)  # builds run in the job's thread (eager), both at once
+
+    reports = ThemeReport.objects.all()
+    assert reports.count() == 3
+    assert set(reports.values_list("state", flat=True)) == {ReportState.DRAFT}
+    assert Message.objects.filter(recipient=manager.email, template="feedback/theme_report_ready").count() == 3
