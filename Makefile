@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check -q
 export PIP_NO_INPUT := 1
 
-.PHONY: run test install install-dev lint clean bench
+.PHONY: run test install install-dev lint clean bench system-libraries
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install: $(VENV)/.installed
+# WeasyPrint (the printed letters and report PDFs) needs the Pango text library from the operating
+# system: installed here with apt where it can be, otherwise named for you to install.
+system-libraries:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Pango for the printed letters"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  elif ! ldconfig -p 2>/dev/null | grep -q libpango; then \
+	    echo "Please install Pango (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango)"; \
+	  fi; \
+	fi
 
-install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
+install: $(VENV)/.installed system-libraries
+
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json system-libraries
 
 # Serves on http://127.0.0.1:$(PORT) with a Celery worker and beat on the embedded file transport;
 # links in e-mails point there unless SITE_URL says otherwise. The worker runs in a session of its
