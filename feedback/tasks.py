@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import calls, collation, services, suggestions
+from . import calls, collation, retention, services, suggestions
 
 
 @shared_task(name="feedback.collate")
@@ -43,3 +43,9 @@ def samples_draw() -> int:
 def call_reminders_send() -> int:
     """Daily: remind each caller of their calls due soon or overdue, once a day."""
     return calls.call_reminders_send(moment=timezone.now())
+
+
+@shared_task(name="feedback.retention_apply")
+def retention_apply() -> int:
+    """Daily: remove the contact details of cases closed longer ago than their retention period."""
+    return retention.case_contacts_retention_apply(moment=timezone.now())

@@ -292,6 +292,9 @@ COPRODUCTION_RSVP_RATE = env.str("COPRODUCTION_RSVP_RATE", default="60/h")
 # Closed-case feedback: how long a letter's code works; the children's age bands that get a code of
 # their own; how often one address may try a code, and how often one code may be tried from anywhere.
 FEEDBACK_CODE_VALID_DAYS = env.int("FEEDBACK_CODE_VALID_DAYS", default=183)
+# A family's contact details are kept this long after their case closed: past the codes' six months
+# and the quarter's calls, with room for a late reply. The case and its feedback stay.
+FEEDBACK_CASE_CONTACT_RETENTION_DAYS = env.int("FEEDBACK_CASE_CONTACT_RETENTION_DAYS", default=365)
 FEEDBACK_CHILD_AGE_BANDS = env.list("FEEDBACK_CHILD_AGE_BANDS", default=["11_15", "16_17", "18_25"])
 FEEDBACK_CODE_ADDRESS_RATE = env.str("FEEDBACK_CODE_ADDRESS_RATE", default="20/h")
 FEEDBACK_CODE_TRIES_RATE = env.str("FEEDBACK_CODE_TRIES_RATE", default="10/h")
