@@ -736,7 +736,9 @@ class RegisterView(RegisterMixin, generic.FormView):
     def rows(self):
         entries = {
             entry.participant_id: entry
-            for entry in self.session.register_entries.select_related("participant")[: REGISTER_MAX + 1]
+            for entry in self.session.register_entries.filter(participant__isnull=False).select_related("participant")[
+                : REGISTER_MAX + 1
+            ]
         }
         members = list(
             services.register_people(self.session)
@@ -780,7 +782,9 @@ class WalkInAddView(CandidateSearchMixin, RegisterMixin, generic.FormView):
 
     def get_form_kwargs(self):
         permitted = participants_with_details_for(self.request.user, Participant.objects.all())
-        not_on_register = permitted.exclude(pk__in=self.session.register_entries.values("participant_id"))
+        not_on_register = permitted.exclude(
+            pk__in=self.session.register_entries.filter(participant__isnull=False).values("participant_id")
+        )
         self.candidates = self.candidates_among(not_on_register)
         return super().get_form_kwargs() | {"candidates": self.candidates}
 

@@ -50,6 +50,7 @@ app.conf.beat_schedule = {
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
+    "retention-coproduction": {"task": "coproduction.retention_apply", "schedule": crontab(hour=2, minute=45)},
     # Weekly jobs.
     "overdue-action-reminders": {
         "task": "coproduction.overdue_action_reminders_send",

@@ -31,6 +31,7 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
         "accounts.audit_retention_apply",
         "notifications.retention_apply",
         "consultations.retention_apply",
+        "coproduction.retention_apply",
         "coproduction.session_reminders_send",
     } <= daily
     assert schedule["outbox-sweep"] == {"task": "notifications.sweep", "schedule": 60.0}
