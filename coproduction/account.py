@@ -2,12 +2,12 @@
 accounts.views.account_sections): the upcoming sessions they are invited to with their reply and a
 link to change it, their sessions and the actions they own, only their own."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .follow_up import overdue_marked
-from .models import UNFINISHED_ACTION_STATUSES, Action, Invitation, Overdue, Participant, RegisterEntry, Session
+from .models import Action, Invitation, Overdue, Participant, RegisterEntry, Session
 from .services import rsvp_token_for
 
 SHOWN = 20
@@ -51,11 +51,8 @@ def account_section(user) -> dict | None:
         invitation.session.status = invitation.session.status_at(now)
         if invitation.session.cancelled_at is None:
             invitation.change_url = reverse("coproduction:rsvp", kwargs={"rsvp_token": rsvp_token_for(invitation)})
-    unfinished_first = Case(
-        When(status__in=UNFINISHED_ACTION_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
     actions = Action.objects.filter(owner_participant=participant).select_related("source_session")
-    actions = actions.order_by(unfinished_first, "due_on", "pk")[:SHOWN]
+    actions = actions.unfinished_first()[:SHOWN]
     return {
         "template": "coproduction/account/_section.html",
         "invitations": invitations,

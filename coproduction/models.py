@@ -662,6 +662,15 @@ class ActionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("owner_participant", "owner_team", "team", "source_session")
 
+    def unfinished_first(self):
+        """Open and in-progress actions first, soonest due first, then the done and dropped."""
+        unfinished = models.Case(
+            models.When(status__in=UNFINISHED_ACTION_STATUSES, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(unfinished, "due_on", "pk")
+
     def report_outcomes(self, *, sessions) -> dict:
         """Actions agreed at ``sessions``, in one aggregate: done by their due date, done after it,
         and still open. A done action takes no more updates, so its last update is when it was done
