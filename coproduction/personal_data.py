@@ -59,7 +59,7 @@ def personal_data_for(user) -> dict:
                 "reply": invitation.get_reply_display() if invitation.reply else None,
                 "replied": when(invitation.replied_at),
                 "on_the_waiting_list_since": when(invitation.waiting_since),
-                "arrangements_needed": invitation.arrangement_labels,
+                "arrangements_needed": [str(label) for label in invitation.arrangement_labels],
                 "access_needs": invitation.access_needs,
             }
             for invitation in Invitation.objects.filter(participant=participant)

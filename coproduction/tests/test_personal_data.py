@@ -40,7 +40,7 @@ def me(person):
     )
     session = SessionFactory(title="Short breaks workshop")
     MembershipFactory(participant=me, group=ParticipationGroupFactory(name="Parent carer forum"))
-    InvitationFactory(session=session, participant=me, reply=Reply.YES, access_needs=PLANTED)
+    InvitationFactory(session=session, participant=me, reply=Reply.YES, access_needs=PLANTED, arrangements=["bsl"])
     RegisterEntryFactory(session=session, participant=me)
     ActionFactory(source_session=session, owner_participant=me, description="Send the survey to the forum")
     RecognitionFactory(session=session, participant=me, voucher_code="VOUCH-1")
@@ -82,6 +82,7 @@ def test_the_download_holds_their_record_memberships_invitations_registers_actio
         "Yes, I will come",
         PLANTED,
     )
+    assert invitation["arrangements_needed"] == ["British Sign Language interpreter"]
     [entry] = data["registers"]
     assert entry["session"] == "Short breaks workshop" and entry["attendance"]
     assert data["actions_owned"][0]["action"] == "Send the survey to the forum"
