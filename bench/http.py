@@ -777,7 +777,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds of each wrk run (5; quick: 1)")
     parser.add_argument("--repeat", type=int, help="runs of each page, interleaved (3; quick: 2)")
     parser.add_argument("--connections", default="10", help="wrk connections, comma-separated (e.g. 10,50)")
-    parser.add_argument("--clients", default="1,5", help="people responding at once, comma-separated")
+    parser.add_argument(
+        "--clients", default="1,5", help="people responding at once, comma-separated (0: no whole responses)"
+    )
+    parser.add_argument(
+        "--pages", help="only these pages, by key, comma-separated (e.g. rsvp,hub); the two floors are always measured"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: tiny sizes, 1 s runs")
     args = parser.parse_args()
     defaults = {"sizes": "10,100", "responses": "10,100", "duration": 1, "repeat": 2} if args.quick else {}
@@ -788,7 +793,8 @@ def arguments() -> argparse.Namespace:
     args.sizes = sorted(int(size) for size in args.sizes.split(","))
     args.responses = [int(count) for count in args.responses.split(",")]
     args.connections = [int(count) for count in args.connections.split(",")]
-    args.clients = [int(count) for count in args.clients.split(",")]
+    args.clients = [int(count) for count in args.clients.split(",") if int(count)]
+    args.pages = set(args.pages.split(",")) if args.pages else None
     return args
 
 
@@ -830,6 +836,11 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
     script = folder / "report.lua"
     script.write_text(WRK_REPORT)
     pages = pages_for(targets)
+    if args.pages:
+        unknown = args.pages - {page.key for page in pages}
+        if unknown:
+            raise SystemExit(f"No such page: {', '.join(sorted(unknown))}. Pages: {', '.join(p.key for p in pages)}")
+        pages = [page for page in pages if page.key in args.pages | {"bare", "floor"}]
     results: dict[tuple[int, int], dict[str, Figure]] = {}
     submissions: dict[tuple[int, int], Figure] = {}
     queries: dict[int, dict[str, int]] = {}

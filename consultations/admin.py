@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_read_only import ReadOnlyAdmin
+
 from .models import Consultation, ConsultationStatus, Document, Question, SafeguardingFlag, ServiceArea, Subscription
 
 
@@ -119,7 +121,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SafeguardingFlag)
-class SafeguardingFlagAdmin(admin.ModelAdmin):
+class SafeguardingFlagAdmin(ReadOnlyAdmin):
     """The log of safeguarding concerns: kept as raised, never edited or removed here."""
 
     list_display = ["raised_at", "response", "consultation", "raised_by", "reason_start"]
@@ -129,15 +131,6 @@ class SafeguardingFlagAdmin(admin.ModelAdmin):
     date_hierarchy = "raised_at"
     fields = ["raised_at", "response", "raised_by", "reason"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("consultation"), ordering="response__consultation__title")
     def consultation(self, flag):

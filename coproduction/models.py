@@ -437,10 +437,16 @@ class Attendance(models.TextChoices):
 
 class RegisterEntry(models.Model):
     """One person on a session's register, with the role they held on the day (which may differ from
-    the role recorded on the participant: a parent carer may come as a professional)."""
+    the role recorded on the participant: a parent carer may come as a professional).
+
+    Past COPRODUCTION_REGISTER_RETENTION_DAYS after the session, the entry is anonymised: the
+    participant is removed and the role on the day and attendance stay, so reports still count it.
+    """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="register_entries")
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="register_entries")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="register_entries"
+    )
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
     role = models.CharField(_("role on the day"), max_length=30, choices=ParticipantRole.choices)
     walk_in = models.BooleanField(_("walk-in"), default=False)
@@ -459,7 +465,7 @@ class RegisterEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant} at {self.session}"
+        return f"{self.participant or _('Someone (anonymised)')} at {self.session}"
 
 
 # --- Invitations and replies -----------------------------------------------------------------------
@@ -655,6 +661,15 @@ class ActionQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("owner_participant", "owner_team", "team", "source_session")
+
+    def unfinished_first(self):
+        """Open and in-progress actions first, soonest due first, then the done and dropped."""
+        unfinished = models.Case(
+            models.When(status__in=UNFINISHED_ACTION_STATUSES, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(unfinished, "due_on", "pk")
 
     def report_outcomes(self, *, sessions) -> dict:
         """Actions agreed at ``sessions``, in one aggregate: done by their due date, done after it,

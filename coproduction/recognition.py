@@ -45,7 +45,7 @@ def recognition_people(session: Session):
     """Who may be recognised for a session: the parent carers and young people it recorded as present
     (by the role they held on the day)."""
     return RegisterEntry.objects.filter(
-        session=session, attendance=Attendance.ATTENDED, role__in=LIVED_EXPERIENCE_ROLES
+        session=session, attendance=Attendance.ATTENDED, role__in=LIVED_EXPERIENCE_ROLES, participant__isnull=False
     ).select_related("participant")
 
 

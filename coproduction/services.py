@@ -4,6 +4,7 @@ Each function checks who is asking (rules.py), is atomic, and raises ValidationE
 so a page can say what went wrong and nothing is half-saved.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -56,6 +57,8 @@ from .models import (
     Reply,
     Session,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def refuse(message: str, code: str = "not_permitted"):
@@ -1095,3 +1098,28 @@ def group_feed(*, group: ParticipationGroup, moment: datetime) -> bytes:
     """The group's sessions from FEED_PAST ago onwards (at most FEED_MAX), cancelled ones marked so."""
     sessions = group.sessions.filter(ends_at__gte=moment - FEED_PAST).order_by("starts_at", "pk")[:FEED_MAX]
     return calendar.group_feed(group_name=group.name, sessions=sessions, moment=moment)
+
+
+# --- Retention -------------------------------------------------------------------------------------
+
+
+def retention_apply(*, moment: datetime) -> dict[str, int]:
+    """Clear the access needs written on invitations COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS after
+    their session ended, and anonymise register entries COPRODUCTION_REGISTER_RETENTION_DAYS after
+    theirs: the participant goes, the role on the day and attendance stay, so reports count the same.
+    Safe to repeat; counts only the rows it changed."""
+    needs_cutoff = moment - timedelta(days=settings.COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS)
+    access_needs = (
+        Invitation.objects.filter(session__ends_at__lt=needs_cutoff).exclude(access_needs="").update(access_needs="")
+    )
+    register_cutoff = moment - timedelta(days=settings.COPRODUCTION_REGISTER_RETENTION_DAYS)
+    register_entries = RegisterEntry.objects.filter(
+        session__ends_at__lt=register_cutoff, participant__isnull=False
+    ).update(participant=None)
+    if access_needs or register_entries:
+        logger.info(
+            "Retention: cleared access needs on %s invitations and anonymised %s register entries",
+            access_needs,
+            register_entries,
+        )
+    return {"access_needs": access_needs, "register_entries": register_entries}

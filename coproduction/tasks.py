@@ -17,3 +17,10 @@ def overdue_action_reminders_send() -> int:
     """Weekly: remind the owners of overdue actions, at most once a week per action however often it
     runs, and not within a week of the action's last update."""
     return follow_up.overdue_reminders_send(moment=timezone.now())
+
+
+@shared_task(name="coproduction.retention_apply")
+def retention_apply() -> dict:
+    """Daily: clear access needs written on invitations and anonymise register entries past their
+    retention periods. Safe to repeat."""
+    return services.retention_apply(moment=timezone.now())

@@ -41,7 +41,7 @@ from .forms import (
     SessionForm,
     WalkInForm,
 )
-from .models import AgendaItem, GroupStatus, Membership, Participant, ParticipationGroup, Session
+from .models import AgendaItem, GroupStatus, Membership, Overdue, Participant, ParticipationGroup, Session
 from .rules import groups_changeable_by, participants_with_details_for
 
 PAGE_SIZE = 50
@@ -383,6 +383,7 @@ class ParticipantDetailView(ParticipantMixin, generic.TemplateView):
 
     template_name = "coproduction/staff/participant_detail.html"
     MEMBERSHIPS_SHOWN = 50
+    ACTIONS_SHOWN = INVITATIONS_SHOWN = 20
 
     def get_context_data(self, **kwargs):
         participant = self.participant
@@ -391,11 +392,24 @@ class ParticipantDetailView(ParticipantMixin, generic.TemplateView):
         memberships = list(
             participant.memberships.select_related("group").order_by("-starts_on", "pk")[: self.MEMBERSHIPS_SHOWN + 1]
         )
+        actions = participant.actions_owned.for_list().unfinished_first()[: self.ACTIONS_SHOWN + 1]
+        actions = follow_up.overdue_marked(actions, timezone.localdate())
+        invitations = list(
+            participant.invitations.select_related("session").order_by("-session__starts_at", "-pk")[
+                : self.INVITATIONS_SHOWN + 1
+            ]
+        )
         return super().get_context_data(**kwargs) | {
             "participant": participant,
             "may_see_details": self.may_see_details,
             "memberships": memberships[: self.MEMBERSHIPS_SHOWN],
             "more_memberships": len(memberships) > self.MEMBERSHIPS_SHOWN,
+            "actions": actions[: self.ACTIONS_SHOWN],
+            "more_actions": len(actions) > self.ACTIONS_SHOWN,
+            "overdue_tag": Overdue.OVERDUE,
+            "invitations": invitations[: self.INVITATIONS_SHOWN],
+            "more_invitations": len(invitations) > self.INVITATIONS_SHOWN,
+            "shown": self.ACTIONS_SHOWN,
             "today": timezone.localdate(),
             "year": (year := recognition.current_year(timezone.now())),
             "year_total": recognition.year_total(participant=participant, year=year),
@@ -736,7 +750,9 @@ class RegisterView(RegisterMixin, generic.FormView):
     def rows(self):
         entries = {
             entry.participant_id: entry
-            for entry in self.session.register_entries.select_related("participant")[: REGISTER_MAX + 1]
+            for entry in self.session.register_entries.filter(participant__isnull=False).select_related("participant")[
+                : REGISTER_MAX + 1
+            ]
         }
         members = list(
             services.register_people(self.session)
@@ -780,7 +796,9 @@ class WalkInAddView(CandidateSearchMixin, RegisterMixin, generic.FormView):
 
     def get_form_kwargs(self):
         permitted = participants_with_details_for(self.request.user, Participant.objects.all())
-        not_on_register = permitted.exclude(pk__in=self.session.register_entries.values("participant_id"))
+        not_on_register = permitted.exclude(
+            pk__in=self.session.register_entries.filter(participant__isnull=False).values("participant_id")
+        )
         self.candidates = self.candidates_among(not_on_register)
         return super().get_form_kwargs() | {"candidates": self.candidates}
 

@@ -57,8 +57,9 @@ app.conf.beat_schedule = {
     "retention-audit-log": {"task": "accounts.audit_retention_apply", "schedule": crontab(hour=2, minute=5)},
     "retention-outbox": {"task": "notifications.retention_apply", "schedule": crontab(hour=2, minute=15)},
     "retention-consultations": {"task": "consultations.retention_apply", "schedule": crontab(hour=2, minute=30)},
-    "retention-closed-cases": {"task": "feedback.retention_apply", "schedule": crontab(hour=2, minute=45)},
+    "retention-closed-cases": {"task": "feedback.retention_apply", "schedule": crontab(hour=2, minute=50)},
     "feedback-collate": {"task": "feedback.collate", "schedule": crontab(hour=3, minute=0)},
+    "retention-coproduction": {"task": "coproduction.retention_apply", "schedule": crontab(hour=2, minute=45)},
     # Weekly jobs.
     "overdue-action-reminders": {
         "task": "coproduction.overdue_action_reminders_send",

@@ -288,6 +288,14 @@ COPRODUCTION_MEANINGFUL_SHARE = env.float("COPRODUCTION_MEANINGFUL_SHARE", defau
 COPRODUCTION_REMINDER_DAYS = env.int("COPRODUCTION_REMINDER_DAYS", default=2)
 # Replies to invitations one IP address may post: a family answering on one phone never meets it.
 COPRODUCTION_RSVP_RATE = env.str("COPRODUCTION_RSVP_RATE", default="60/h")
+# Days after a session ends that the access needs people wrote on their invitations are kept (for
+# anything the team must follow up), before they are cleared. What they asked for from the offered
+# arrangements stays, counted on the session.
+COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS = env.int("COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS", default=30)
+# Days after a session ends that its register names people; then each entry is anonymised (the role
+# on the day and attendance stay, so reports count the same). Three years covers this year's and the
+# two previous years' reports.
+COPRODUCTION_REGISTER_RETENTION_DAYS = env.int("COPRODUCTION_REGISTER_RETENTION_DAYS", default=1095)
 
 # Closed-case feedback: how long a letter's code works; the children's age bands that get a code of
 # their own; how often one address may try a code, and how often one code may be tried from anywhere.

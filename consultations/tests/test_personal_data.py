@@ -98,8 +98,8 @@ def test_the_download_costs_the_same_number_of_queries_however_much_there_is(
         AnswerFactory.create_batch(3, response=ResponseFactory(user=person))
     client.force_login(person)
     # session, user, teams, responses with consultation and contact, answers with questions, selections,
-    # subscriptions, e-mails to the address
-    with django_assert_max_num_queries(8):
+    # subscriptions, e-mails to the address, co-production's participant record (none here)
+    with django_assert_max_num_queries(9):
         client.get(reverse("accounts:data-download"))
 
 

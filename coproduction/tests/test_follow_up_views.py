@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from coproduction.models import Action, ActionStatus, AgreedOutcome
+from coproduction.models import Action, ActionStatus, AgreedOutcome, Reply
+from coproduction.services import invitation_for_token
 from notifications.models import Message
 
 from .factories import (
     ActionFactory,
     AgreedOutcomeFactory,
+    InvitationFactory,
     MembershipFactory,
     MinutesFactory,
     ParticipantFactory,
@@ -277,6 +279,41 @@ def test_a_participant_sees_their_own_sessions_and_actions_on_their_account_page
     assert "Not my session" not in page and "Not my action" not in page
 
 
+def test_a_participant_sees_their_upcoming_invitations_with_their_reply_and_a_link_to_change_it(
+    client, make_user, next_meeting, held
+):
+    user = make_user(Role.PARTICIPANT)
+    me = ParticipantFactory(user=user)
+    mine = InvitationFactory(session=next_meeting, participant=me, reply=Reply.MAYBE)
+    InvitationFactory(session=held, participant=me, reply=Reply.YES)  # over: not an invitation to act on
+    theirs = InvitationFactory(session=SessionFactory(title=f"Theirs {MARKUP}", starts_at=next_meeting.starts_at))
+    client.force_login(user)
+    page = client.get(reverse("accounts:account")).content.decode()
+    invitations = page.split('id="your-invitations"')[1].split('id="your-sessions"')[0]
+    assert next_meeting.title in invitations and "Your reply: Maybe" in invitations
+    assert held.title not in invitations and "Theirs" not in page and theirs.session.title not in page
+    link = invitations.split('href="')[1].split('"')[0]
+    assert invitation_for_token(link.rstrip("/").rsplit("/", 1)[1]) == mine
+    assert client.get(link).status_code == 200
+    # the session they are invited to is among their sessions too
+    assert next_meeting.title in page.split('id="your-sessions"')[1]
+
+
+def test_an_invitation_not_replied_to_or_to_a_cancelled_session_says_so(client, make_user, next_meeting):
+    user = make_user(Role.PARTICIPANT)
+    me = ParticipantFactory(user=user)
+    InvitationFactory(session=next_meeting, participant=me)
+    cancelled = SessionFactory(
+        title="Called off", starts_at=next_meeting.starts_at, cancelled_at=timezone.now(), cancel_reason="Venue closed"
+    )
+    InvitationFactory(session=cancelled, participant=me, reply=Reply.YES)
+    client.force_login(user)
+    invitations = client.get(reverse("accounts:account")).content.decode().split('id="your-invitations"')[1]
+    invitations = invitations.split('id="your-sessions"')[0]
+    assert "You have not replied yet" in invitations and "Called off" in invitations
+    assert invitations.count("href=") == 1  # no reply link to a cancelled session
+
+
 def test_someone_who_is_not_a_participant_sees_no_coproduction_section(client, make_user):
     client.force_login(make_user(Role.PARTICIPANT))
     assert "Your co-production sessions" not in client.get(reverse("accounts:account")).content.decode()
@@ -290,9 +327,12 @@ def test_account_page_query_count_is_flat(client, make_user, rows, django_assert
         session = SessionFactory()
         RegisterEntryFactory(session=session, participant=me)
         ActionFactory(source_session=session, owner_participant=me)
+        upcoming = SessionFactory(starts_at=timezone.now() + timedelta(days=_n + 1))
+        InvitationFactory(session=upcoming, participant=me, reply=Reply.YES)
     client.force_login(user)
-    # session, user, roles (capabilities), participant, sessions with groups, actions with sessions
-    with django_assert_max_num_queries(8):
+    # session, user, roles (capabilities), participant, sessions with groups, invitations with sessions,
+    # actions with sessions
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("accounts:account")).status_code == 200
 
 

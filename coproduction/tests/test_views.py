@@ -1,6 +1,6 @@
 """The staff pages: who sees and changes what, searches and filters, errors beside fields, query budgets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -8,9 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from coproduction.models import Membership, Participant, ParticipationGroup
+from coproduction.models import ActionStatus, Membership, Participant, ParticipationGroup, Reply
 
-from .factories import MembershipFactory, ParticipantFactory, ParticipationGroupFactory
+from .factories import (
+    ActionFactory,
+    InvitationFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    ParticipationGroupFactory,
+    SessionFactory,
+)
 
 MARKUP = '<script>alert("x")</script>'
 
@@ -213,11 +220,38 @@ def test_participant_page_query_count_is_flat(staff_client, staff, team, rows, d
     Membership.objects.bulk_create(
         Membership(group=g, participant=person, role="member", starts_on=date(2026, 1, 1)) for g in groups
     )
+    session = SessionFactory(group=groups[0])
+    for n in range(min(rows, 40)):
+        ActionFactory(source_session=session, owner_participant=person, team=team)
+        InvitationFactory(
+            session=SessionFactory(group=groups[0], starts_at=session.starts_at + timedelta(days=n)), participant=person
+        )
     client = staff_client(staff)
     # session, user, its permissions (2), roles, participant, user's teams, content type, audit entry,
-    # memberships with groups (the first 50)
-    with django_assert_max_num_queries(10):
-        assert client.get(reverse("coproduction:participant", args=[person.pk])).status_code == 200
+    # memberships with groups (the first 50), actions with owners and sessions, invitations with sessions
+    # (the first 20 of each)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("coproduction:participant", args=[person.pk])).content.decode()
+    assert ("Only 20 are shown" in page) == (rows > 20)
+
+
+def test_the_participant_page_lists_the_actions_they_own_and_their_invitations(staff_client, staff, team, group):
+    person = ParticipantFactory(team=team)
+    MembershipFactory(group=group, participant=person)
+    session = SessionFactory(group=group, title="Autumn forum")
+    ActionFactory(source_session=session, owner_participant=person, description="Write to the schools <b>now</b>")
+    ActionFactory(source_session=session, owner_participant=person, description="Done one", status=ActionStatus.DONE)
+    ActionFactory(source_session=session, owner_participant=ParticipantFactory(), description="Someone else's")
+    InvitationFactory(session=SessionFactory(group=group, title="Winter forum"), participant=person, reply=Reply.NO)
+    InvitationFactory(session=SessionFactory(group=group, title="Spring forum"), participant=person)
+    page = staff_client(staff).get(reverse("coproduction:participant", args=[person.pk])).content.decode()
+    actions = page.split('id="actions"')[1].split('id="invitations"')[0]
+    assert "Write to the schools &lt;b&gt;now&lt;/b&gt;" in actions and "Done one" in actions
+    assert actions.index("Write to the schools") < actions.index("Done one")  # open first
+    assert "Someone else" not in actions
+    invitations = page.split('id="invitations"')[1].split('id="recognition"')[0]
+    assert "Winter forum" in invitations and "No, I cannot come" in invitations
+    assert "Spring forum" in invitations and "No reply yet" in invitations
 
 
 def test_a_closed_group_offers_no_changes(staff_client, staff, group):

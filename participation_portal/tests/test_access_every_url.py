@@ -277,6 +277,15 @@ ADMIN_MODELS = {
     "feedback_followupcall": (200, 403, 200, 200, 200),
     "feedback_reportaudience": FULL,
     "feedback_publicationexclusion": FULL,
+    # Sessions and what hangs from them change only through the staff pages; a session may be deleted.
+    "coproduction_session": (200, 403, 200, 200, 200),
+    "coproduction_agendaitem": (200, 403, 200, 403, 200),
+    "coproduction_registerentry": (200, 403, 200, 403, 200),
+    "coproduction_invitation": (200, 403, 200, 403, 200),
+    "coproduction_agreedoutcome": (200, 403, 200, 403, 200),
+    "coproduction_minutes": (200, 403, 200, 403, 200),
+    "coproduction_action": (200, 403, 200, 403, 200),
+    "coproduction_recognition": (200, 403, 200, 403, 200),
 }
 ADMIN_MODEL_EXTRA = {"otp_totp_totpdevice_config": 403, "otp_totp_totpdevice_qrcode": 403}
 

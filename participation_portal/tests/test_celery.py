@@ -31,6 +31,7 @@ def test_schedule_runs_the_daily_jobs_and_the_outbox_sweep():
         "accounts.audit_retention_apply",
         "notifications.retention_apply",
         "consultations.retention_apply",
+        "coproduction.retention_apply",
         "coproduction.session_reminders_send",
         "feedback.collate",
         "feedback.theme_reports_build_due",

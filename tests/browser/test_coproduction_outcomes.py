@@ -1,7 +1,8 @@
 """Staff record what a held session agreed: an outcome and an action, then approve the minutes, which
 go to those present; the action shows on the group's next session, and the weekly job reminds its
-owner once it is overdue. A participant sees their sessions and actions on their account page. Every
-new page is axe-clean."""
+owner once it is overdue. A participant sees their invitations, sessions and actions on their account
+page, and staff see the actions a participant owns and their invitations on the participant's page.
+Every new page is axe-clean."""
 
 from datetime import date, timedelta
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import PASSWORD, UserFactory
 from coproduction import tasks
-from coproduction.models import Action, ActionStatus, AgreedOutcome, ParticipantRole
+from coproduction.models import Action, ActionStatus, AgreedOutcome, ParticipantRole, Reply
 from coproduction.tests.factories import (
+    InvitationFactory,
     MembershipFactory,
     ParticipantFactory,
     ParticipationGroupFactory,
@@ -167,8 +169,36 @@ def test_a_participant_sees_their_sessions_and_actions_on_their_account_page(pag
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     follow(page, "button", "Sign in")
+    InvitationFactory(session=_upcoming, participant=priya, reply=Reply.MAYBE)
+    SessionFactory(title="Someone else's meeting", starts_at=_upcoming.starts_at)
     page.goto("/account/")
     main = page.locator("main").inner_text()
-    assert "Booking a short break" in main and "Testing the new form" not in main  # only sessions she was at
+    assert "Booking a short break" in main and "Someone else's meeting" not in main  # only her sessions
     assert "Send comments on the current booking form." in main
+    assert "Testing the new form" in main and "Your reply: Maybe" in main
     assert_accessible(page, "account-coproduction")
+    assert_no_sideways_scrolling(page)
+    page.get_by_role("link", name="Change your reply to Testing the new form").click()
+    assert "Testing the new form" in page.locator("main").inner_text()
+    assert page.locator("h1").count() == 1
+
+
+def test_staff_see_the_actions_a_participant_owns_and_their_invitations(page, staff, meetings):
+    held, upcoming = meetings
+    priya = held.register_entries.get(participant__full_name="Priya Shah").participant
+    Action.objects.create(
+        description="Send comments on the current booking form.",
+        owner_participant=priya,
+        due_on=timezone.localdate() - timedelta(days=1),
+        team=held.team,
+        source_session=held,
+        created_at=held.ends_at,
+        updated_at=held.ends_at,
+    )
+    InvitationFactory(session=upcoming, participant=priya, reply=Reply.YES)
+    sign_in(page, staff.email)
+    page.goto(f"/staff/coproduction/participants/{priya.pk}/")
+    main = page.locator("main").inner_text()
+    assert "Send comments on the current booking form." in main and "Overdue" in main
+    assert "Testing the new form" in main and "Yes, I will come" in main
+    assert_accessible(page, "staff-coproduction-participant-actions-invitations")
