@@ -10,6 +10,16 @@ Sources on the portal today:
   the response's consent to quote, its channel, and the consultation's team and service area. A
   response with a safeguarding concern is marked as concerning child protection, including one
   flagged after its answers were filed.
+- closed-case feedback (``CaseFeedback``, every channel: online with a letter's code, the young
+  person's form, a telephone follow-up call, a reply letter, an interview, a team's questionnaire):
+  one item per written answer (what worked well, what could have been better, what was missing),
+  keyed "feedback.casefeedback:<pk>:<answer>". One item per answer, not per feedback, because each
+  answer is already sorted by the person who wrote it (worked well, could be better, missing): a
+  coder codes each against a theme with that polarity, where a whole feedback would carry three
+  polarities in one text. The Friends and Family Test rating goes on the first answer's item only,
+  so the report's rating counts count each person once; feedback with a rating and no written
+  answer is filed as one item that says so (never quotable), so its rating is counted too. Feedback
+  flagged for safeguarding, then or later, is marked as concerning child protection.
 - co-production sessions: a session holds its title, purpose, agenda and register, which the
   council wrote, not participants; nothing on a session is participants' feedback yet. The seam is
   ``session_comments``: when sessions record what participants said (outcomes or comments), it
@@ -20,14 +30,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Answer, Channel, QuestionKind, SafeguardingFlag
 
-from .models import FeedbackChannel, FeedbackItem, FeedbackSource
+from .models import CaseFeedback, Experience, FeedbackChannel, FeedbackItem, FeedbackSource
+from .models import Channel as CaseChannel
 
 ANSWER_KEY = "consultations.answer:"
 BATCH = 500
@@ -80,13 +91,97 @@ def consultation_answers() -> Iterable[FeedbackItem]:
         )
 
 
+CASE_FEEDBACK_KEY = "feedback.casefeedback:"
+# The written answers of closed-case feedback, each its own item; "experience" keys the item of a
+# feedback that holds a rating and no written answer.
+CASE_ANSWERS = ("worked_well", "could_be_better", "missing")
+RATING_ONLY = "experience"
+CASE_SOURCES = {
+    CaseChannel.ONLINE: (FeedbackSource.CLOSED_CASE, FeedbackChannel.ONLINE),
+    CaseChannel.ONLINE_CHILD: (FeedbackSource.CLOSED_CASE, FeedbackChannel.ONLINE),
+    CaseChannel.TELEPHONE: (FeedbackSource.TELEPHONE_FOLLOW_UP, FeedbackChannel.TELEPHONE),
+    CaseChannel.LETTER: (FeedbackSource.LETTER, FeedbackChannel.PAPER),
+    CaseChannel.INTERVIEW: (FeedbackSource.INTERVIEW, FeedbackChannel.IN_PERSON),
+    CaseChannel.TEAM_QUESTIONNAIRE: (FeedbackSource.TEAM_QUESTIONNAIRE, FeedbackChannel.PAPER),
+}
+
+
+def case_feedback_key(feedback_pk: int, answer: str) -> str:
+    return f"{CASE_FEEDBACK_KEY}{feedback_pk}:{answer}"
+
+
+def case_feedback_not_filed():
+    """Closed-case feedback with an answer (or a lone rating) that no feedback item holds yet: an
+    index lookup per answer through the unique source_key, so feedback half filed by a run that
+    stopped is picked up again (what was filed is skipped by the database)."""
+    keys = {
+        answer: Concat(Value(CASE_FEEDBACK_KEY), Cast("pk", CharField()), Value(f":{answer}"))
+        for answer in (*CASE_ANSWERS, RATING_ONLY)
+    }
+    filed = {
+        f"{answer}_filed": Exists(FeedbackItem.objects.filter(source_key=OuterRef(f"{answer}_key"))) for answer in keys
+    }
+    missing = Q()
+    for answer in CASE_ANSWERS:
+        missing |= ~Q(**{answer: ""}) & Q(**{f"{answer}_filed": False})
+    no_answer = Q(worked_well="", could_be_better="", missing="")
+    missing |= no_answer & ~Q(experience="") & Q(**{f"{RATING_ONLY}_filed": False})
+    return (
+        CaseFeedback.objects.annotate(**{f"{answer}_key": key for answer, key in keys.items()})
+        .annotate(**filed)
+        .filter(missing)
+        .select_related("case")
+        .order_by("pk")
+    )
+
+
+def case_feedback_items(feedback: CaseFeedback) -> list[FeedbackItem]:
+    source, channel = CASE_SOURCES[feedback.channel]
+    common = {
+        "source": source,
+        "channel": channel,
+        "team_id": feedback.case.team_id if feedback.case else feedback.team_id,
+        "received_on": timezone.localdate(feedback.received_at),
+        "child_protection": feedback.flagged_at is not None,
+        "source_url": reverse("feedback:feedback", kwargs={"feedback_pk": feedback.pk}),
+    }
+    answers = [(answer, getattr(feedback, answer).strip()) for answer in CASE_ANSWERS]
+    answers = [(answer, text) for answer, text in answers if text]
+    if not answers:
+        label = Experience(feedback.experience).label
+        return [
+            FeedbackItem(
+                **common,
+                text=f"No comments written. Overall experience: {label}.",
+                rating=feedback.experience,
+                consent_to_quote=False,
+                source_key=case_feedback_key(feedback.pk, RATING_ONLY),
+            )
+        ]
+    return [
+        FeedbackItem(
+            **common,
+            text=text,
+            rating=feedback.experience if place == 0 else "",
+            consent_to_quote=feedback.may_quote,
+            source_key=case_feedback_key(feedback.pk, answer),
+        )
+        for place, (answer, text) in enumerate(answers)
+    ]
+
+
+def case_feedback() -> Iterable[FeedbackItem]:
+    for feedback in case_feedback_not_filed().iterator(chunk_size=BATCH):
+        yield from case_feedback_items(feedback)
+
+
 def session_comments() -> Iterable[FeedbackItem]:
     """Participants' comments on co-production sessions: none are recorded on a session yet (see the
     module's docstring), so there is nothing to file."""
     return ()
 
 
-SOURCES = (consultation_answers, session_comments)
+SOURCES = (consultation_answers, case_feedback, session_comments)
 
 
 def items_file(items: Iterable[FeedbackItem]) -> int:
@@ -109,11 +204,17 @@ def batch_file(batch: list[FeedbackItem]) -> int:
 
 
 def child_protection_mark() -> int:
-    """Mark items from responses flagged since they were filed; how many were marked."""
+    """Mark items from responses and closed-case feedback flagged since they were filed; how many
+    were marked."""
     flagged_answers = Answer.objects.filter(
         Exists(SafeguardingFlag.objects.filter(response=OuterRef("response")))
     ).values_list("pk", flat=True)
     keys = [answer_key(pk) for pk in flagged_answers]
+    keys += [
+        case_feedback_key(pk, answer)
+        for pk in CaseFeedback.objects.flagged().values_list("pk", flat=True).order_by("pk")
+        for answer in (*CASE_ANSWERS, RATING_ONLY)
+    ]
     marked = 0
     for start in range(0, len(keys), BATCH):
         marked += FeedbackItem.objects.filter(

@@ -2,8 +2,8 @@
 person's), by letter and by a team's own questionnaire, one flagged for safeguarding; a drawn sample
 with calls in every outcome. Then themes and coded feedback across the two half-years before today
 (April to September, October to March), one sample coded twice, a learned suggestion model and its
-suggestions, and the demo consultations' answers collated; theme reports over it, one approved with
-actions. Safe to run twice."""
+suggestions, and the demo consultations' answers and closed-case feedback collated; theme reports
+over it, one approved with actions. Safe to run twice."""
 
 from datetime import date, datetime, timedelta
 

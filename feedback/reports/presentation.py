@@ -301,7 +301,104 @@ def _coproduction(figures: dict) -> tuple[Section, bool]:
 
 
 def _unavailable(key: str, title: str, source: str) -> Section:
-    return Section(key, title, empty=_("The portal holds no %(source)s yet.") % {"source": source})
+    """A section of a report built before the portal held its figures."""
+    return Section(
+        key, title, empty=_("The portal held no %(source)s when this report was built.") % {"source": source}
+    )
+
+
+def _counted(section: Section, pairs: list[tuple[str, int]]) -> bool:
+    """Lone counts as figures, each with primary suppression; whether any was hidden."""
+    counts = [(label, count(value)) for label, value in pairs]
+    section.figures.extend(Figure(label, str(cell)) for label, cell in counts)
+    return any(cell.hidden for _label, cell in counts)
+
+
+def _not_shown(figures: dict, key: str, title: str, source: str) -> Section | None:
+    """The section of a report built before the portal held its figures, or out of the audience's
+    scope; None where it has figures to show."""
+    if figures.get("unavailable"):
+        return _unavailable(key, title, source)
+    if figures.get("out_of_scope"):
+        return _out_of_scope(key, title)
+    return None
+
+
+def _closed_cases(figures: dict) -> tuple[Section, bool]:
+    key, title = "closed_case_response_rates", _("Closed-case response rates")
+    if placeholder := _not_shown(figures, key, title, _("closed-case letters or follow-up calls")):
+        return placeholder, False
+    section = Section(key, title)
+    if not figures["letters"] and not figures["online"] and not figures["calls_drawn"]:
+        section.empty = _(
+            "No closure letter was sent, no feedback came online and no follow-up call was drawn in this period."
+        )
+        return section, False
+    hidden = _counted(
+        section,
+        [
+            (_("Closure letters sent"), figures["letters"]),
+            (_("Families written to who gave feedback"), figures["responded"]),
+        ],
+    )
+    section.figures.append(
+        Figure(_("Response rate"), _percent_text(count(figures["responded"]), count(figures["letters"])))
+    )
+    hidden |= _counted(
+        section,
+        [
+            (_("Feedback sent online"), figures["online"]),
+            (_("Of which on the young person\u2019s form"), figures["child"]),
+            (_("Follow-up calls drawn"), figures["calls_drawn"]),
+        ],
+    )
+    outcomes_hidden = False
+    if figures["calls_drawn"]:
+        part, outcomes_hidden = _breakdown(
+            "closed-case-calls", _("Follow-up calls by outcome"), figures["call_outcomes"]
+        )
+        section.breakdowns.append(part)
+    # Calls made are nearly the calls drawn less those never tried: beside a hidden outcome, they
+    # could give it away, so they are hidden with it.
+    made = figures["calls_made"]
+    made_count = Count(made, outcomes_hidden or count(made).hidden)
+    section.figures.append(Figure(_("Calls made"), str(made_count)))
+    hidden |= outcomes_hidden or made_count.hidden
+    section.notes.append(
+        _(
+            "The response rate is of the families sent a letter in the period who gave feedback by any channel. "
+            "Calls are those of the quarters that begin in the period."
+        )
+    )
+    return section, hidden
+
+
+def _coproduction_actions(figures: dict) -> tuple[Section, bool]:
+    key, title = "coproduction_actions", _("Co-production actions")
+    if placeholder := _not_shown(figures, key, title, _("co-production actions")):
+        return placeholder, False
+    section = Section(key, title)
+    if not any(figures[part] for part in ("on_time", "late", "open")):
+        section.empty = _("No action was agreed at a co-production session held in this period.")
+        return section, False
+    part, hidden = _breakdown(
+        "coproduction-actions",
+        _("Actions agreed at the period\u2019s sessions"),
+        [
+            ["on_time", _("Done by the due date"), figures["on_time"]],
+            ["late", _("Done after the due date"), figures["late"]],
+            ["open", _("Still open"), figures["open"]],
+        ],
+    )
+    section.breakdowns.append(part)
+    # Done is on time plus late: beside either hidden, it would give it away.
+    on_time, late = part.rows[0].count, part.rows[1].count
+    done = Count(on_time.value + late.value, on_time.hidden or late.hidden)
+    section.figures = [
+        Figure(_("Actions done"), str(done)),
+        Figure(_("Done by the due date, of those done"), _percent_text(part.rows[0].count, done)),
+    ]
+    return section, hidden
 
 
 def report_present(report: ThemeReport) -> Presented:
@@ -312,23 +409,22 @@ def report_present(report: ThemeReport) -> Presented:
     themes, gaps, themes_hidden = _themes(theme_figures, figures.get("previous"))
     consultations, consultations_hidden = _consultations(figures["consultations"])
     coproduction, coproduction_hidden = _coproduction(figures["coproduction"])
+    closed_cases, closed_cases_hidden = _closed_cases(figures["closed_case_response_rates"])
+    actions, actions_hidden = _coproduction_actions(figures["coproduction_actions"])
     sections = [
         volumes,
-        _unavailable(
-            "closed_case_response_rates", _("Closed-case response rates"), _("closed-case letters or follow-up calls")
-        ),
+        closed_cases,
         fft,
         themes,
         gaps,
         _quotes(figures["quotes"], report.removed_quotes),
         consultations,
         coproduction,
-        _unavailable("coproduction_actions", _("Co-production actions"), _("co-production actions")),
+        actions,
     ]
-    return Presented(
-        sections=sections,
-        suppressed=hidden or fft_hidden or themes_hidden or consultations_hidden or coproduction_hidden,
-    )
+    hidden_anywhere = [hidden, fft_hidden, themes_hidden, consultations_hidden]
+    hidden_anywhere += [coproduction_hidden, closed_cases_hidden, actions_hidden]
+    return Presented(sections=sections, suppressed=any(hidden_anywhere))
 
 
 # --- Improvement actions -----------------------------------------------------------------------------

@@ -5,15 +5,15 @@ JSON (labels as they were when the report was built, and raw counts): it is stor
 its snapshot, and disclosure control (common.disclosure) is applied when it is shown or exported
 (presentation.py), so every output hides the same cells.
 
-A source that is not connected yet (closed-case response rates, co-production actions) has a
-section that says so: its function is the seam where it is wired when that work lands.
+A report built before a section was wired holds ``{"unavailable": True}`` for it, and its page says
+that the portal held no such figures then.
 """
 
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,6 +22,7 @@ from common.disclosure import quotable
 from consultations.models import Consultation, OutcomeItem, Response
 from coproduction.models import (
     LIVED_EXPERIENCE_ROLES,
+    Action,
     Attendance,
     BenchLevel,
     LadderRung,
@@ -34,10 +35,16 @@ from ..models import (
     NEGATIVE_RATINGS,
     POSITIVE_RATINGS,
     AudienceScope,
+    CallAttempt,
+    CallStatus,
+    CaseFeedback,
+    Channel,
+    ClosedCase,
     Coding,
     FeedbackChannel,
     FeedbackItem,
     FeedbackSource,
+    FollowUpCall,
     FriendsAndFamilyRating,
     Polarity,
 )
@@ -235,8 +242,7 @@ def consultations(scope: Scope) -> dict:
 def coproduction(scope: Scope) -> dict:
     if scope.child_protection_only:
         return {"out_of_scope": True}
-    start, end = scope.moments()
-    sessions = Session.objects.not_cancelled().filter(starts_at__range=(start, end))
+    sessions = sessions_held(scope)
     grid = {
         (row["bench_level"], row["rung"]): row["n"]
         for row in sessions.order_by().values("bench_level", "rung").annotate(n=Count("pk"))
@@ -254,15 +260,49 @@ def coproduction(scope: Scope) -> dict:
     }
 
 
+def sessions_held(scope: Scope):
+    start, end = scope.moments()
+    return Session.objects.not_cancelled().filter(starts_at__range=(start, end))
+
+
 def closed_case_response_rates(scope: Scope) -> dict:
-    """Letters sent, feedback received, calls made and their outcomes: wired when closed-case
-    feedback records its letters and calls."""
-    return {"unavailable": True}
+    """Letters sent in the period and how many of those families gave feedback (by any channel, up to
+    when the report is built); feedback sent online in the period, and how much on the young
+    person's form; and the calls of the quarters that begin in the period, by where they ended."""
+    if scope.child_protection_only:
+        return {"out_of_scope": True}
+    start, end = scope.moments()
+    letters = ClosedCase.objects.filter(letter_sent_on__gte=scope.first_day, letter_sent_on__lte=scope.last_day)
+    written = letters.order_by().aggregate(
+        letters=Count("pk"), responded=Count("pk", filter=Exists(CaseFeedback.objects.filter(case=OuterRef("pk"))))
+    )
+    online = (
+        CaseFeedback.objects.filter(received_at__range=(start, end))
+        .order_by()
+        .aggregate(
+            online=Count("pk", filter=Q(channel__in=[Channel.ONLINE, Channel.ONLINE_CHILD])),
+            child=Count("pk", filter=Q(channel=Channel.ONLINE_CHILD)),
+        )
+    )
+    calls = FollowUpCall.objects.filter(
+        sample__quarter_start__gte=scope.first_day, sample__quarter_start__lte=scope.last_day
+    ).order_by()
+    made = calls.filter(Exists(CallAttempt.objects.filter(call=OuterRef("pk"))))
+    return {
+        **written,
+        **online,
+        "calls_drawn": calls.count(),
+        "calls_made": made.count(),
+        "call_outcomes": labelled(grouped(calls, "status"), CallStatus.choices),
+    }
 
 
 def coproduction_actions(scope: Scope) -> dict:
-    """Co-production actions done, late and open: wired when sessions record their actions."""
-    return {"unavailable": True}
+    """The actions agreed at the sessions held in the period: done by their due date, done late, and
+    still open (one aggregate in the co-production app)."""
+    if scope.child_protection_only:
+        return {"out_of_scope": True}
+    return Action.objects.report_outcomes(sessions=sessions_held(scope))
 
 
 # The report's sections in the order they are shown, each with its builder.

@@ -1,11 +1,24 @@
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
-from consultations.models import Channel, QuestionKind, SafeguardingFlag
+from accounts.tests.factories import TeamFactory
+from consultations.models import Channel as ConsultationChannel
+from consultations.models import QuestionKind, SafeguardingFlag
 from consultations.tests.factories import AnswerFactory, ConsultationFactory, QuestionFactory, ResponseFactory
-from feedback.collation import answer_key, feedback_collate
-from feedback.models import FeedbackChannel, FeedbackItem, FeedbackSource
+from feedback.collation import CASE_ANSWERS, RATING_ONLY, answer_key, case_feedback_key, feedback_collate
+from feedback.models import (
+    Channel,
+    Experience,
+    FeedbackChannel,
+    FeedbackItem,
+    FeedbackSource,
+    FriendsAndFamilyRating,
+)
 from feedback.tasks import collate
+
+from .factories import CaseFeedbackFactory, FeedbackItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +34,7 @@ def text_answer(consultation, text="Booking takes too many calls.", **response):
 
 
 def test_each_text_answer_is_filed_once_however_often_collation_runs(consultation):
-    answer = text_answer(consultation, consent_to_quote=True, channel=Channel.EVENT)
+    answer = text_answer(consultation, consent_to_quote=True, channel=ConsultationChannel.EVENT)
     assert len(feedback_collate(moment=timezone.now())) == 1
     assert feedback_collate(moment=timezone.now()) == []
     item = FeedbackItem.objects.get()
@@ -68,3 +81,88 @@ def test_a_flagged_response_is_child_protection_even_when_flagged_after_filing(c
     SafeguardingFlag.objects.create(response=later.response, raised_by=officer, reason="Also worrying")
     feedback_collate(moment=timezone.now())
     assert FeedbackItem.objects.get(source_key=answer_key(later.pk)).child_protection
+
+
+# --- Closed-case feedback ----------------------------------------------------------------------------
+
+
+def test_each_answer_of_closed_case_feedback_is_filed_once_however_often_collation_runs():
+    feedback = CaseFeedbackFactory(missing="A named worker.", may_quote=True, experience=Experience.GOOD)
+    assert len(feedback_collate(moment=timezone.now())) == 3
+    assert feedback_collate(moment=timezone.now()) == []
+    items = {item.source_key: item for item in FeedbackItem.objects.all()}
+    assert set(items) == {case_feedback_key(feedback.pk, answer) for answer in CASE_ANSWERS}
+    worked_well = items[case_feedback_key(feedback.pk, "worked_well")]
+    assert worked_well.text == "The keyworker called back every time."
+    assert worked_well.rating == FriendsAndFamilyRating.GOOD
+    assert (worked_well.source, worked_well.channel) == (FeedbackSource.CLOSED_CASE, FeedbackChannel.ONLINE)
+    assert worked_well.team == feedback.case.team
+    assert worked_well.received_on == date(2026, 3, 10)
+    assert worked_well.source_url == f"/staff/feedback/case-feedback/{feedback.pk}/"
+    # The rating goes on one item, so each person's rating counts once.
+    assert [item.rating for item in items.values() if item.rating] == [FriendsAndFamilyRating.GOOD]
+    assert all(item.consent_to_quote and not item.child_protection for item in items.values())
+    assert items[case_feedback_key(feedback.pk, "missing")].text == "A named worker."
+
+
+@pytest.mark.parametrize(
+    ("channel", "source", "filed_channel"),
+    [
+        (Channel.ONLINE_CHILD, FeedbackSource.CLOSED_CASE, FeedbackChannel.ONLINE),
+        (Channel.TELEPHONE, FeedbackSource.TELEPHONE_FOLLOW_UP, FeedbackChannel.TELEPHONE),
+        (Channel.LETTER, FeedbackSource.LETTER, FeedbackChannel.PAPER),
+        (Channel.INTERVIEW, FeedbackSource.INTERVIEW, FeedbackChannel.IN_PERSON),
+        (Channel.TEAM_QUESTIONNAIRE, FeedbackSource.TEAM_QUESTIONNAIRE, FeedbackChannel.PAPER),
+    ],
+)
+def test_every_closed_case_channel_is_filed_with_its_source(channel, source, filed_channel):
+    CaseFeedbackFactory(channel=channel, could_be_better="", may_quote=False)
+    feedback_collate(moment=timezone.now())
+    item = FeedbackItem.objects.get()
+    assert (item.source, item.channel, item.consent_to_quote) == (source, filed_channel, False)
+
+
+def test_feedback_without_a_case_is_filed_under_its_own_team():
+    team = TeamFactory()
+    CaseFeedbackFactory(case=None, team=team, channel=Channel.TEAM_QUESTIONNAIRE, could_be_better="")
+    feedback_collate(moment=timezone.now())
+    assert FeedbackItem.objects.get().team == team
+
+
+def test_a_rating_with_no_written_answer_is_filed_once_and_never_quoted():
+    feedback = CaseFeedbackFactory(worked_well="", could_be_better="", experience=Experience.POOR, may_quote=True)
+    CaseFeedbackFactory(worked_well="", could_be_better="", experience="")  # nothing to file
+    feedback_collate(moment=timezone.now())
+    feedback_collate(moment=timezone.now())
+    item = FeedbackItem.objects.get()
+    assert item.source_key == case_feedback_key(feedback.pk, RATING_ONLY)
+    assert item.rating == FriendsAndFamilyRating.POOR and not item.consent_to_quote
+    assert item.text == "No comments written. Overall experience: Poor."
+
+
+def test_a_half_filed_feedback_is_completed_on_the_next_run():
+    feedback = CaseFeedbackFactory()
+    FeedbackItemFactory(source_key=case_feedback_key(feedback.pk, "worked_well"), text="Filed before")
+    assert len(feedback_collate(moment=timezone.now())) == 1
+    assert FeedbackItem.objects.count() == 2
+    assert FeedbackItem.objects.get(source_key=case_feedback_key(feedback.pk, "worked_well")).text == "Filed before"
+
+
+def test_flagged_closed_case_feedback_is_child_protection_even_when_flagged_after_filing():
+    flagged = CaseFeedbackFactory(flagged_at=timezone.now(), flag_reason="Worrying")
+    later = CaseFeedbackFactory()
+    feedback_collate(moment=timezone.now())
+    assert set(FeedbackItem.objects.filter(child_protection=True).values_list("source_key", flat=True)) == {
+        case_feedback_key(flagged.pk, "worked_well"),
+        case_feedback_key(flagged.pk, "could_be_better"),
+    }
+    later.flagged_at = timezone.now()
+    later.save()
+    feedback_collate(moment=timezone.now())
+    assert FeedbackItem.objects.filter(child_protection=True).count() == 4
+
+
+def test_closed_case_feedback_is_filed_in_a_few_queries_however_much_there_is(django_assert_max_num_queries):
+    CaseFeedbackFactory.create_batch(30, missing="More time.")
+    with django_assert_max_num_queries(12):
+        assert len(feedback_collate(moment=timezone.now())) == 90

@@ -11,11 +11,14 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory, UserFactory
-from feedback.models import Polarity, ThemeReport
+from coproduction.models import ActionStatus
+from coproduction.tests.factories import ActionFactory, SessionFactory
+from feedback.models import CallStatus, FollowUpCall, FollowUpSample, Polarity, ThemeReport
 from feedback.reports import services
+from feedback.tests.factories import CaseFeedbackFactory, ClosedCaseFactory
 from feedback.tests.report_factories import FeedbackItemFactory, ThemeFactory, audiences_ensure, built_report, code
 
-from .conftest import assert_accessible, fill_date, follow, sign_in
+from .conftest import SCREENSHOTS, assert_accessible, fill_date, follow, sign_in
 
 
 @pytest.fixture
@@ -32,6 +35,15 @@ def report(manager):
     for index in range(8):
         item = FeedbackItemFactory(team=team, received_on=date(2026, 5, 1 + index), consent_to_quote=True)
         code(item, listening if index < 5 else waiting, Polarity.WORKS_WELL if index < 5 else Polarity.NEEDS_IMPROVING)
+    # Closure letters, their feedback and a quarter's calls; a session's actions.
+    in_period = datetime(2026, 6, 1, 10, tzinfo=UTC)
+    sample = FollowUpSample.objects.create(quarter_start=date(2026, 4, 1), seed="s", drawn_at=in_period)
+    for index, case in enumerate(ClosedCaseFactory.create_batch(10, team=team, letter_sent_on=date(2026, 5, 4))):
+        if index < 6:
+            CaseFeedbackFactory(case=case, received_at=in_period)
+        else:
+            FollowUpCall.objects.create(sample=sample, case=case, due_on=date(2026, 6, 30), status=CallStatus.OPEN)
+    ActionFactory.create_batch(6, source_session=SessionFactory(starts_at=in_period), status=ActionStatus.OPEN)
     return built_report(first_day=date(2026, 4, 1), last_day=date(2026, 9, 30))
 
 
@@ -45,6 +57,10 @@ def test_a_manager_annotates_approves_and_downloads_a_report(page, manager, repo
     assert "Theme report" in page.locator("h1").inner_text()
     assert page.locator("svg[role=img] title").first.text_content() == "Feedback by source"
     assert_accessible(page, "staff-theme-report-draft")
+    closed_cases = page.locator("section[aria-labelledby=closed_case_response_rates]")
+    assert "Closure letters sent" in closed_cases.inner_text() and "60%" in closed_cases.inner_text()
+    closed_cases.screenshot(path=str(SCREENSHOTS / "staff-theme-report-closed-cases.png"))
+    assert "Still open" in page.locator("section[aria-labelledby=coproduction_actions]").inner_text()
 
     follow(page, "link", "Add commentary")
     assert_accessible(page, "staff-theme-report-commentary")
