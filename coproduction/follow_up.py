@@ -128,7 +128,7 @@ def minutes_recipients(session: Session) -> list[str]:
 def minutes_approve(*, session: Session, user: User, moment: datetime) -> Minutes:
     """Approve the minutes, once, and e-mail them with the agreed outcomes to everyone present who may be
     contacted. Approving again changes nothing and sends nothing."""
-    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("group").get(pk=session.pk)
     follow_up_check(session=session, user=user, moment=moment)
     minutes = Minutes.objects.select_for_update().filter(session=session).first()
     if minutes is None or not minutes.text.strip():
@@ -233,7 +233,7 @@ def action_change(
 ) -> Action:
     """Change what an unfinished action is, who owns it or when it is due. A change counts as an update:
     the weekly reminder waits a week from it."""
-    action = Action.objects.select_for_update().select_related("source_session").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("source_session").get(pk=action.pk)
     action_edit_check(action=action, user=user)
     description = required_text("description", description, _("Enter what is to be done"))
     action_owner_check(

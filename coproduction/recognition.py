@@ -122,7 +122,7 @@ def recognition_save(
 def recognition_pay(*, recognition: Recognition, user: User, paid_on: date, moment: datetime) -> Recognition:
     """Mark an accepted payment, voucher or expenses as paid on a day, once: marking it again changes
     nothing. The day is not before the session nor after today."""
-    recognition = Recognition.objects.select_for_update().select_related("session").get(pk=recognition.pk)
+    recognition = Recognition.objects.select_for_update(of=("self",)).select_related("session").get(pk=recognition.pk)
     if not user.has_perm("coproduction.edit_session", recognition.session):
         refuse(NOT_PERMITTED)
     if recognition.paid_on:

@@ -242,7 +242,7 @@ def membership_add(
 @transaction.atomic
 def membership_end(*, membership: Membership, ends_on: date, user: User) -> Membership:
     """End a membership on a day (the last day as a member), once, and not before it began."""
-    membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
     if not user.has_perm("coproduction.edit_group", membership.group):
         refuse(_("Only the group's team or a manager can end a membership."))
     if membership.ends_on is not None:
@@ -841,7 +841,7 @@ def invitation_send_check(*, session: Session, user: User, moment: datetime) -> 
 def invitations_send(*, session: Session, participants, user: User, moment: datetime) -> Invited:
     """Invite people to a session by e-mail, each once: those already invited, those who have not
     agreed to be contacted and those without an e-mail address are skipped, each with the reason."""
-    session = Session.objects.select_for_update().select_related("team", "group").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("team", "group").get(pk=session.pk)
     invitation_send_check(session=session, user=user, moment=moment)
     people = list(participants.order_by("full_name", "pk")[: INVITE_MAX + 1])
     if len(people) > INVITE_MAX:
@@ -940,8 +940,8 @@ def invitation_reply(
     longest. What they need is kept on the invitation for this session; it is kept on their record
     for later invitations only with their consent, and ticking consent off forgets what was kept.
     """
-    session = Session.objects.select_for_update().select_related("team").get(pk=invitation.session_id)
-    invitation = Invitation.objects.select_for_update().select_related("participant").get(pk=invitation.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("team").get(pk=invitation.session_id)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("participant").get(pk=invitation.pk)
     reply_check(session=session, moment=moment)
     if reply not in Reply.values:
         raise ValidationError({"reply": ValidationError(_("Select whether you can come"), code="required")})

@@ -176,7 +176,7 @@ def call_attempt_record(
     unreachable. A closed call takes no more attempts."""
     from .services import feedback_record
 
-    call = FollowUpCall.objects.select_for_update().select_related("case__team").get(pk=call.pk)
+    call = FollowUpCall.objects.select_for_update(of=("self",)).select_related("case__team").get(pk=call.pk)
     if call.caller_id != user.pk and not user.has_perm("accounts.work_across_teams"):
         refuse(_("This call is another caller's. Ask a manager to pass it to you."))
     if call.status != CallStatus.OPEN:

@@ -437,7 +437,7 @@ def feedback_submit(*, typed_code: str, answers: dict, for_child_form: bool, mom
     found = code_lookup(typed=typed_code, moment=moment)
     if found.problem:
         raise ValidationError(_("This code cannot be used."), code=found.problem)
-    code = FeedbackCode.objects.select_for_update().select_related("case").get(pk=found.code.pk)
+    code = FeedbackCode.objects.select_for_update(of=("self",)).select_related("case").get(pk=found.code.pk)
     if code.used_at is not None:
         raise ValidationError(_("This code has been used."), code=CodeProblem.USED)
     feedback = CaseFeedback(
