@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import tasks as account_tasks
 from accounts.roles import Role
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import TeamFactory, UserFactory
 from consultations import tasks as consultation_tasks
 from consultations.models import QuestionKind, Response, Subscription
 from consultations.tests.factories import (
@@ -171,3 +171,21 @@ def test_the_theme_report_job_twice_at_once_builds_one_report_per_audience(time_
     assert reports.count() == 3
     assert set(reports.values_list("state", flat=True)) == {ReportState.DRAFT}
     assert Message.objects.filter(recipient=manager.email, template="feedback/theme_report_ready").count() == 3
+
+
+def test_the_quarterly_sample_twice_at_once_is_drawn_once(settings, time_machine):
+    from feedback.calls import quarter_before, quarter_start_of
+    from feedback.models import FollowUpCall, FollowUpSample
+
+    settings.FEEDBACK_SAMPLE_PERCENT, settings.FEEDBACK_SAMPLE_MIN, settings.FEEDBACK_SAMPLE_MAX = 10, 3, 30
+    time_machine.move_to(timezone.make_aware(timezone.datetime(2026, 11, 24, 6, 30)), tick=False)
+    last_quarter = quarter_before(quarter_start_of(timezone.localdate()))
+    team = TeamFactory()
+    cases = ClosedCaseFactory.create_batch(8, team=team, closed_on=last_quarter + timedelta(days=10))
+
+    twice_at_once(feedback_tasks.samples_draw)
+
+    sample = FollowUpSample.objects.get(quarter_start=last_quarter)
+    calls = FollowUpCall.objects.filter(sample=sample)
+    assert calls.count() == 3  # the minimum for a team of 8 eligible cases, drawn once, not twice
+    assert set(calls.values_list("case_id", flat=True)) <= {case.pk for case in cases}
