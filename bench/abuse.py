@@ -9,12 +9,14 @@ one proxy (PROXY_COUNT=1, each client named by X-Forwarded-For, as nginx would),
 1. a visitor's pages (a no-query page, home, the hub, a consultation, its start page) while quiet;
 2. the same visitor while another address sends ``--starts`` "Start now" posts (each would open a
    draft) from several threads at once;
-3. the same visitor while that address sends ``--guesses`` wrong sign-ins across 25 accounts.
+3. the same visitor while that address sends ``--guesses`` wrong sign-ins across 25 accounts;
+4. the same visitor while that address tries ``--codes`` made-up letter codes on /feedback/ (each
+   well formed, with a good check character, so each reaches the database unless refused).
 
 It prints, for each burst, how many posts were accepted and refused (429) and how long each kind
 took, the drafts actually written, and the visitor's median and 95th percentile times in each
 phase. Figures are only comparable within one run. The limits are the portal's defaults
-(RESPONSE_START_RATE, SIGN_IN_ADDRESS_RATE) unless set in the environment.
+(RESPONSE_START_RATE, SIGN_IN_ADDRESS_RATE, FEEDBACK_CODE_ADDRESS_RATE) unless set in the environment.
 """
 
 import argparse
@@ -172,6 +174,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=300)
     parser.add_argument("--guesses", type=int, default=100)
+    parser.add_argument("--codes", type=int, default=100, help="made-up feedback codes tried from one address")
     parser.add_argument("--threads", type=int, default=4, help="attacker's parallel connections")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--quiet-seconds", type=float, default=5)
@@ -188,6 +191,7 @@ def main():
     from accounts.tests.factories import UserFactory
     from consultations.models import Response
     from consultations.tests.factories import ConsultationFactory, QuestionFactory
+    from feedback.codes import code_new
 
     consultation = ConsultationFactory(slug="bench-abuse")
     QuestionFactory(consultation=consultation)
@@ -244,6 +248,11 @@ def main():
         guess = {"csrfmiddlewaretoken": token, "password": "Summer2026!"}
         guesses = [(sign_in, cookie, guess | {"username": accounts[n % 25].email}) for n in range(args.guesses)]
         guess_outcome, during_guesses = with_visitor(site, pages, lambda: burst(site, guesses, args.threads))
+
+        feedback_page = "/feedback/"
+        cookie, token = site.csrf(feedback_page, address=ATTACKER)
+        tries = [(feedback_page, cookie, {"csrfmiddlewaretoken": token, "code": code_new()}) for _ in range(args.codes)]
+        code_outcome, during_codes = with_visitor(site, pages, lambda: burst(site, tries, args.threads))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -253,19 +262,24 @@ def main():
     print(
         f"gunicorn, {args.workers} sync workers, SQLite and a file cache; attacker {ATTACKER}, visitor {VISITOR} "
         f"(PROXY_COUNT=1)\nlimits: RESPONSE_START_RATE={settings.RESPONSE_START_RATE}, "
-        f"SIGN_IN_ADDRESS_RATE={settings.SIGN_IN_ADDRESS_RATE}"
+        f"SIGN_IN_ADDRESS_RATE={settings.SIGN_IN_ADDRESS_RATE}, "
+        f"FEEDBACK_CODE_ADDRESS_RATE={settings.FEEDBACK_CODE_ADDRESS_RATE}"
     )
     report_burst('"Start now" burst from one address', start_outcome, {302})
     print(f"  drafts written: {Response.objects.count()}")
     report_burst("Sign-in guesses across 25 accounts from one address", guess_outcome, {200})
+    report_burst("Made-up letter codes from one address", code_outcome, {200})
 
-    print(f"\n{'visitor page':<16}{'quiet ms':>16}{'during starts':>18}{'during guesses':>18}   (median / p95)")
+    print(
+        f"\n{'visitor page':<16}{'quiet ms':>16}{'during starts':>18}{'during guesses':>18}{'during codes':>18}"
+        "   (median / p95)"
+    )
     for name in pages:
         cells = []
-        for phase in (quiet, during_starts, during_guesses):
+        for phase in (quiet, during_starts, during_guesses, during_codes):
             values = phase.get(name) or [float("nan")]
             cells.append(f"{statistics.median(values) * 1000:7.1f} /{percentile(values, 0.95) * 1000:6.1f}")
-        print(f"{name:<16}{cells[0]:>16}{cells[1]:>18}{cells[2]:>18}")
+        print(f"{name:<16}{cells[0]:>16}{cells[1]:>18}{cells[2]:>18}{cells[3]:>18}")
 
 
 if __name__ == "__main__":
