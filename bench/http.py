@@ -666,6 +666,7 @@ def pages_for(targets: Targets) -> list[Page]:
         Page("said-did", '"You said, we did" item', f"/consultations/{targets.said_did_slug}/you-said-we-did/"),
         Page("respond-start", "respond start", f"/consultations/{slug}/respond/"),
         Page("rsvp", "reply to a session invitation", targets.rsvp_path),
+        Page("feedback-code", "feedback: enter your letter's code", "/feedback/"),
         Page("staff-list", "staff: consultations", "/staff/consultations/", public=False, staff=True),
     ]
     for count, pk in targets.sessions.items():
