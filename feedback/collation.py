@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from consultations.models import Answer, Channel, QuestionKind, SafeguardingFlag
 
-from .models import CaseFeedback, Experience, FeedbackChannel, FeedbackItem, FeedbackSource
+from .models import CaseFeedback, FeedbackChannel, FeedbackItem, FeedbackSource, FriendsAndFamilyRating
 from .models import Channel as CaseChannel
 
 ANSWER_KEY = "consultations.answer:"
@@ -148,7 +148,7 @@ def case_feedback_items(feedback: CaseFeedback) -> list[FeedbackItem]:
     answers = [(answer, getattr(feedback, answer).strip()) for answer in CASE_ANSWERS]
     answers = [(answer, text) for answer, text in answers if text]
     if not answers:
-        label = Experience(feedback.experience).label
+        label = FriendsAndFamilyRating(feedback.experience).label
         return [
             FeedbackItem(
                 **common,

@@ -22,9 +22,9 @@ from .models import (
     ClosedCase,
     ContactWish,
     Disposition,
-    Experience,
     FeedbackItem,
     FeedbackSource,
+    FriendsAndFamilyRating,
     ListenedTo,
     PictureAnswer,
     Polarity,
@@ -379,7 +379,7 @@ class FeedbackForm(AnswersMixin, NulFreeFormMixin, forms.Form):
     missing = answer_field(_("Was anything missing that you needed?"))
     experience = GovRadios(
         label=_("Overall, how was your experience of our service?"),
-        choices=Experience.choices,
+        choices=FriendsAndFamilyRating.choices,
         error_messages={"required": _("Select how your experience was overall")},
     )
     listened_to = GovRadios(
@@ -495,7 +495,9 @@ class StaffAnswersForm(AnswersMixin, NulFreeFormMixin, forms.Form):
     could_be_better = answer_field(_("What could have been better?"))
     missing = answer_field(_("Was anything missing that they needed?"))
     experience = GovRadios(
-        label=_("Overall, how was your experience of our service?"), choices=Experience.choices, required=False
+        label=_("Overall, how was your experience of our service?"),
+        choices=FriendsAndFamilyRating.choices,
+        required=False,
     )
     listened_to = GovRadios(label=_("Did they feel listened to?"), choices=ListenedTo.choices, required=False)
     answered_by = GovRadios(label=_("Who answered?"), choices=AnsweredBy.choices, required=False)

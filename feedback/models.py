@@ -382,17 +382,6 @@ class Channel(models.TextChoices):
 STAFF_CHANNELS = [Channel.TELEPHONE, Channel.LETTER, Channel.INTERVIEW, Channel.TEAM_QUESTIONNAIRE]
 
 
-class Experience(models.TextChoices):
-    """The NHS Friends and Family Test's answers, in its own words and order."""
-
-    VERY_GOOD = "very_good", _("Very good")
-    GOOD = "good", _("Good")
-    NEITHER = "neither", _("Neither good nor poor")
-    POOR = "poor", _("Poor")
-    VERY_POOR = "very_poor", _("Very poor")
-    DONT_KNOW = "dont_know", _("Don't know")
-
-
 class ListenedTo(models.TextChoices):
     YES = "yes", _("Yes")
     PARTLY = "partly", _("Partly")
@@ -456,7 +445,9 @@ class CaseFeedback(models.Model):
     worked_well = models.TextField(_("what worked well"), blank=True)
     could_be_better = models.TextField(_("what could have been better"), blank=True)
     missing = models.TextField(_("what was missing"), blank=True)
-    experience = models.CharField(_("overall experience"), max_length=20, choices=Experience.choices, blank=True)
+    experience = models.CharField(
+        _("overall experience"), max_length=20, choices=FriendsAndFamilyRating.choices, blank=True
+    )
     listened_to = models.CharField(_("felt listened to"), max_length=10, choices=ListenedTo.choices, blank=True)
     picture_answers = models.JSONField(_("picture scale answers"), default=dict, blank=True)
     may_quote = models.BooleanField(_("may be quoted anonymously"), default=False)

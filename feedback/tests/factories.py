@@ -11,11 +11,11 @@ from feedback.models import (
     Channel,
     ClosedCase,
     Coding,
-    Experience,
     FeedbackChannel,
     FeedbackCode,
     FeedbackItem,
     FeedbackSource,
+    FriendsAndFamilyRating,
     Polarity,
     Suggestion,
     SuggestionMethod,
@@ -101,4 +101,4 @@ class CaseFeedbackFactory(factory.django.DjangoModelFactory):
     received_at = datetime(2026, 3, 10, 12, tzinfo=UTC)
     worked_well = "The keyworker called back every time."
     could_be_better = "Letters came late."
-    experience = Experience.GOOD
+    experience = FriendsAndFamilyRating.GOOD

@@ -10,7 +10,6 @@ from consultations.tests.factories import AnswerFactory, ConsultationFactory, Qu
 from feedback.collation import CASE_ANSWERS, RATING_ONLY, answer_key, case_feedback_key, feedback_collate
 from feedback.models import (
     Channel,
-    Experience,
     FeedbackChannel,
     FeedbackItem,
     FeedbackSource,
@@ -87,7 +86,7 @@ def test_a_flagged_response_is_child_protection_even_when_flagged_after_filing(c
 
 
 def test_each_answer_of_closed_case_feedback_is_filed_once_however_often_collation_runs():
-    feedback = CaseFeedbackFactory(missing="A named worker.", may_quote=True, experience=Experience.GOOD)
+    feedback = CaseFeedbackFactory(missing="A named worker.", may_quote=True, experience=FriendsAndFamilyRating.GOOD)
     assert len(feedback_collate(moment=timezone.now())) == 3
     assert feedback_collate(moment=timezone.now()) == []
     items = {item.source_key: item for item in FeedbackItem.objects.all()}
@@ -130,7 +129,9 @@ def test_feedback_without_a_case_is_filed_under_its_own_team():
 
 
 def test_a_rating_with_no_written_answer_is_filed_once_and_never_quoted():
-    feedback = CaseFeedbackFactory(worked_well="", could_be_better="", experience=Experience.POOR, may_quote=True)
+    feedback = CaseFeedbackFactory(
+        worked_well="", could_be_better="", experience=FriendsAndFamilyRating.POOR, may_quote=True
+    )
     CaseFeedbackFactory(worked_well="", could_be_better="", experience="")  # nothing to file
     feedback_collate(moment=timezone.now())
     feedback_collate(moment=timezone.now())
