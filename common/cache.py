@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,26 @@ def shared_with_visitors(request, key: str, build, *, moment, seconds: int = SHA
     if lifetime > 0:
         cache.set(key, (valid_until, value), timeout=lifetime)
     return value
+
+
+def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHARED_SECONDS):
+    """``shared_with_visitors``, and the key a page keeps its drawing of that data under with
+    ``{% cache %}`` ("" for anyone signed in: fresh data, drawn afresh).
+
+    The key names the reading and the language, so a drawing is shared only by visitors shown the
+    same data in the same language and never outlives the data it was drawn from. Only the part of a
+    page that is the same for every visitor is drawn once: the layout, messages and CSRF tokens are
+    drawn for each request.
+    """
+    if request.user.is_authenticated:
+        return build(moment)[0], ""
+
+    def reading(now):
+        value, changes_at = build(now)
+        return {"value": value, "read_at": now}, changes_at
+
+    found = shared_with_visitors(request, key, reading, moment=moment, seconds=seconds)
+    return found["value"], f"{key}:{found['read_at'].isoformat()}:{get_language()}"
 
 
 def shared_key(key: str) -> str:

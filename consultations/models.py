@@ -212,6 +212,10 @@ class Consultation(models.Model):
     def status(self) -> ConsultationStatus:
         return self.status_at(timezone.now())
 
+    def status_changes_after(self, moment: datetime) -> datetime | None:
+        """The next moment its status changes by itself (it opens or closes), or None."""
+        return next((boundary for boundary in (self.opens_at, self.closes_at) if boundary > moment), None)
+
     def accepts_submission_at(self, moment: datetime, *, started_at: datetime | None = None) -> bool:
         if not self.is_published() or moment < self.opens_at:
             return False

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 
 from .models import Answer, Consultation, ConsultationStatus, Question, Response, Selection, ServiceArea
 
@@ -30,17 +30,22 @@ def hub_matching(*, audience: str = "", service_area: str = "", text: str = ""):
 
 
 def hub_counts(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
-    """How many consultations each of the hub's lists holds, in one query (the same conditions as
-    ConsultationQuerySet.open_at, upcoming_at and closed_at)."""
+    """How many consultations each of the hub's lists holds, and the next moment one of them moves
+    from one list to another (opens or closes; None if none will), in one query (the same conditions
+    as ConsultationQuerySet.open_at, upcoming_at and closed_at)."""
     counts = hub_matching(audience=audience, service_area=service_area, text=text).aggregate(
         open=Count("pk", filter=Q(opens_at__lte=moment, closes_at__gt=moment)),
         upcoming=Count("pk", filter=Q(opens_at__gt=moment)),
         closed=Count("pk", filter=Q(closes_at__lte=moment)),
+        next_opening=Min("opens_at", filter=Q(opens_at__gt=moment)),
+        next_closing=Min("closes_at", filter=Q(closes_at__gt=moment)),
     )
+    changes = [moment for moment in (counts["next_opening"], counts["next_closing"]) if moment is not None]
     return {
         ConsultationStatus.OPEN: counts["open"],
         ConsultationStatus.UPCOMING: counts["upcoming"],
         ConsultationStatus.CLOSED: counts["closed"],
+        "changes_at": min(changes, default=None),
     }
 
 

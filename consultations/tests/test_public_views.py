@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -250,7 +251,9 @@ def test_a_closed_consultation_says_so_and_links_to_you_said_we_did_once_publish
     assert "We will publish what we heard" in page
 
     Consultation.objects.filter(pk=consultation.pk).update(outcomes_published_at=timezone.now())
-    assert outcomes in client.get(detail_url(consultation)).content.decode()
+    # Visitors share the page's data for up to a minute.
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert outcomes in client.get(detail_url(consultation)).content.decode()
 
 
 def test_a_withdrawn_consultation_gives_its_reason(client):

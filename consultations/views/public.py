@@ -7,6 +7,8 @@ plain page saying so and accepts nothing, except that a draft started before the
 be sent during the grace period the model allows.
 """
 
+import hashlib
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.cache import shared_kept, shared_with_visitors
+from common.cache import shared_kept, shared_with_drawing, shared_with_visitors
 from common.dates import govuk_date, govuk_datetime
 from common.kept_answers import KeepsTypedAnswers, session_hours, typed_answers
 from common.links import link_maker
@@ -91,13 +93,15 @@ def with_times(consultation: Consultation) -> Consultation:
     return consultation
 
 
-def detail_context(consultation: Consultation, *, moment: datetime, preview: bool = False) -> dict:
+def detail_context(
+    consultation: Consultation, *, moment: datetime, preview: bool = False, documents: list[Document] | None = None
+) -> dict:
     """Everything consultations/public/detail.html needs; the staff preview renders it with preview=True."""
     return {
         "consultation": with_times(consultation),
         "status": public_status(consultation, moment),
         "ConsultationStatus": ConsultationStatus,
-        "documents": list(consultation.documents.all()),
+        "documents": list(consultation.documents.all()) if documents is None else documents,
         "preview": preview,
     }
 
@@ -195,8 +199,8 @@ def hub_lists(
     *, moment: datetime, status: str, page, filters: dict, counts: dict | None = None
 ) -> tuple[dict, datetime | None]:
     """The hub's counts (unless given) and the rows it shows (a query for the counts, and one per
-    list with rows), and the next moment they change by themselves: the first open one closing or
-    the first coming-up one opening (None when a status filter hides one of those lists)."""
+    list with rows), and the next moment they change by themselves: a consultation the filters
+    match opening or closing."""
     if counts is None:
         counts = selectors.hub_counts(moment=moment, **filters)
     querysets = selectors.hub(moment=moment, **filters)
@@ -210,10 +214,7 @@ def hub_lists(
             rows[shown] = list(querysets[shown][(number - 1) * HUB_PER_PAGE : number * HUB_PER_PAGE])
         else:
             rows[shown] = list(querysets[shown][:HUB_SECTION_CAP])
-    changes = [first.closes_at for first in rows.get(ConsultationStatus.OPEN, [])[:1]]
-    changes += [first.opens_at for first in rows.get(ConsultationStatus.UPCOMING, [])[:1]]
-    changes_at = None if status else min(changes, default=None)
-    return {"counts": counts, "rows": rows, "page_number": number, "read_at": moment}, changes_at
+    return {"counts": counts, "rows": rows, "page_number": number, "read_at": moment}, counts["changes_at"]
 
 
 def for_the_list(consultations: list[Consultation], status: ConsultationStatus) -> None:
@@ -234,10 +235,28 @@ def for_the_list(consultations: list[Consultation], status: ConsultationStatus) 
         consultation.audience_labels = ", ".join(audience_labels[audience] for audience in consultation.audiences)
 
 
+def hub_reading(*, moment: datetime, status: str, page, filters: dict, counts: dict | None = None):
+    """What the hub shows for these filters, ready to draw: hub_lists() with each row's words and
+    links (in the language of the request)."""
+    found, changes_at = hub_lists(moment=moment, status=status, page=page, filters=filters, counts=counts)
+    for shown, consultations in found["rows"].items():
+        for_the_list(consultations, shown)
+    return found, changes_at
+
+
+def hub_key(*, status: str, page, filters: dict) -> str:
+    """The shared reading of one hub page: the unfiltered first page is "hub"; any other is named by
+    its filters and page, hashed so that a long search cannot make a long key."""
+    if not any(filters.values()) and not status and page in (None, "", "1"):
+        return f"hub:{get_language()}"
+    named = json.dumps([status, str(page or ""), filters], sort_keys=True)
+    return f"hub:{get_language()}:{hashlib.sha256(named.encode()).hexdigest()[:32]}"
+
+
 class HubView(TemplateView):
     """Open, coming-up and closed consultations, each list capped or paged: a status filter shows
-    one list, paged. Visitors who are not signed in share the filter options, and the unfiltered
-    first page's data and its drawing, for up to a minute (common.cache.shared_with_visitors)."""
+    one list, paged. Visitors who are not signed in share the filter options, and each page's data
+    and its drawing (filtered or not), for up to a minute (common.cache.shared_with_drawing)."""
 
     template_name = "consultations/public/hub.html"
 
@@ -250,26 +269,22 @@ class HubView(TemplateView):
         filters = form.filters()
         status = filters.pop("status")
         page = request.GET.get("page")
-        shared_results_key = ""
-        if any(filters.values()) or request.user.is_authenticated:
-            found, _changes = hub_lists(moment=moment, status=status, page=page, filters=filters)
-        elif status or page not in (None, "", "1"):
-            # Another page of one list: the counts the first page shares, if it has them, are right.
-            shared = shared_kept(request, "hub", moment=moment)
-            counts = shared["counts"] if shared else None
-            found, _changes = hub_lists(moment=moment, status=status, page=page, filters=filters, counts=counts)
-        else:
-            found = shared_with_visitors(
-                request, "hub", lambda now: hub_lists(moment=now, status="", page=1, filters=filters), moment=moment
-            )
-            # The results drawn from shared data are drawn once for every visitor until that data
-            # is read again: the key names the reading, so the drawing never outlives it.
-            shared_results_key = f"{found['read_at'].isoformat()}:{get_language()}"
+        first = hub_key(status="", page=None, filters={})
+        key = hub_key(status=status, page=page, filters=filters)
+        # Another page of one list, unfiltered: the counts the first page shares, if it has them, are right.
+        counts = None
+        if key != first and not any(filters.values()):
+            shared = shared_kept(request, first, moment=moment)
+            counts = shared["value"]["counts"] if shared else None
+        found, drawing_key = shared_with_drawing(
+            request,
+            key,
+            lambda now: hub_reading(moment=now, status=status, page=page, filters=filters, counts=counts),
+            moment=moment,
+        )
         counts, results = found["counts"], found["rows"]
         paged = status or ConsultationStatus.CLOSED
         page_obj = CountedPaginator((), HUB_PER_PAGE, count=counts[paged]).page(found["page_number"])
-        for shown, consultations in results.items():
-            for_the_list(consultations, shown)
         return super().get_context_data(**kwargs) | {
             "form": form,
             "results": results,
@@ -278,7 +293,7 @@ class HubView(TemplateView):
             "filtered": any(filters.values()) or bool(status),
             "total": sum(counts[shown] for shown in results),
             "ConsultationStatus": ConsultationStatus,
-            "shared_results_key": shared_results_key,
+            "drawing_key": drawing_key,
             "page_obj": page_obj,
             "page_links": page_links(page_obj),
             "pages_label": gettext("Pages of consultations"),
@@ -318,12 +333,30 @@ class DocumentView(View):
         return document_file_response(document)
 
 
+def detail_reading(slug: str, moment: datetime) -> tuple[dict, datetime | None]:
+    """A consultation's page data (two queries) and when its status next changes by itself."""
+    consultation = get_object_or_404(public_consultations().prefetch_related("documents"), slug=slug)
+    return {"consultation": consultation, "documents": list(consultation.documents.all())}, (
+        consultation.status_changes_after(moment)
+    )
+
+
 class DetailView(TemplateView):
+    """A consultation's public page. Visitors who are not signed in share its data and its drawing
+    for up to a minute, never past the minute it opens or closes (common.cache.shared_with_drawing)."""
+
     template_name = "consultations/public/detail.html"
 
     def get_context_data(self, **kwargs):
-        consultation = get_object_or_404(public_consultations().prefetch_related("documents"), slug=kwargs["slug"])
-        return super().get_context_data(**kwargs) | detail_context(consultation, moment=timezone.now())
+        slug, moment = kwargs["slug"], timezone.now()
+        found, drawing_key = shared_with_drawing(
+            self.request, f"consultation:{slug}", lambda now: detail_reading(slug, now), moment=moment
+        )
+        return (
+            super().get_context_data(**kwargs)
+            | detail_context(found["consultation"], moment=moment, documents=found["documents"])
+            | {"drawing_key": drawing_key}
+        )
 
 
 class RespondingView(KeepsTypedAnswers, View):
@@ -347,7 +380,7 @@ class RespondingView(KeepsTypedAnswers, View):
     def gate(self):
         """None when the page may be used; otherwise the response that takes its place."""
         self.moment = timezone.now()
-        self.consultation = with_times(get_object_or_404(public_consultations(), slug=self.kwargs["slug"]))
+        self.consultation = self.consultation_read()
         self.draft = draft_for(self.request, self.consultation)
         if self.needs_draft and self.draft is not None and self.draft.is_submitted:
             return self.to_confirmation(self.draft)
@@ -360,6 +393,9 @@ class RespondingView(KeepsTypedAnswers, View):
             start = reverse("consultations:respond", kwargs={"slug": self.consultation.slug})
             return redirect(f"{start}?{LOST_PARAMETER}=1")
         return None
+
+    def consultation_read(self) -> Consultation:
+        return with_times(get_object_or_404(public_consultations(), slug=self.kwargs["slug"]))
 
     def kept_in_new_draft(self, draft: Response):
         """A post that found no draft was kept in ``draft``: this browser holds it now, and is told why."""
@@ -406,22 +442,47 @@ class StartView(RespondingView):
 
     needs_draft = False
     template_name = "consultations/public/start.html"
+    questions = None
+    drawing_key = ""
+
+    def consultation_read(self) -> Consultation:
+        """Visitors who are not signed in share what the page says of the consultation, and its drawing,
+        for up to a minute, never past the minute it opens or closes (common.cache.shared_with_drawing).
+        Starting a response always reads afresh."""
+        if self.request.method != "GET":
+            return super().consultation_read()
+        found, self.drawing_key = shared_with_drawing(
+            self.request, f"respond-start:{self.kwargs['slug']}", self.start_reading, moment=self.moment
+        )
+        self.questions = found["questions"]
+        return found["consultation"]
+
+    def start_reading(self, moment: datetime) -> tuple[dict, datetime | None]:
+        consultation = super().consultation_read()
+        return {"consultation": consultation, "questions": list(consultation.questions.all())}, (
+            consultation.status_changes_after(moment)
+        )
 
     def get(self, request, *args, **kwargs):
-        questions = list(self.consultation.questions.all())
+        questions = self.questions if self.questions is not None else list(self.consultation.questions.all())
         draft = self.draft
         in_progress = draft if draft is not None and not draft.is_submitted else None
+        sent = draft if draft is not None and draft.is_submitted else None
+        lost = request.GET.get(LOST_PARAMETER) == "1" and in_progress is None
         return render(
             request,
             self.template_name,
             self.context(
+                # What the page says before its button is the same for every visitor, unless it
+                # names their own response.
+                drawing_key="" if sent or lost else self.drawing_key,
                 question_count=len(questions),
                 page_count=len({question.page for question in questions}),
                 minutes=estimated_minutes(questions),
                 in_progress=in_progress,
                 continue_url=resume_destination(self.consultation, in_progress, questions) if in_progress else "",
-                sent=draft if draft is not None and draft.is_submitted else None,
-                lost=request.GET.get(LOST_PARAMETER) == "1" and in_progress is None,
+                sent=sent,
+                lost=lost,
                 session_hours=session_hours(),
             ),
         )

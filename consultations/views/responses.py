@@ -26,7 +26,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.roles import capabilities
-from common.cache import shared_with_visitors
+from common.cache import shared_with_drawing
 from common.dates import govuk_date
 from common.links import link_maker
 from common.pagination import CountedPaginator, page_links
@@ -399,8 +399,8 @@ def outcome_list_page(*, number: int) -> tuple[dict, None]:
 
 class PublicOutcomeListView(TemplateView):
     """Every published "You said, we did", newest first, with its points; 10 consultations a page.
-    Visitors who are not signed in share each page's data for up to a minute
-    (common.cache.shared_with_visitors); signed-in people always read it afresh."""
+    Visitors who are not signed in share each page's data and its drawing for up to a minute
+    (common.cache.shared_with_drawing); signed-in people always read it afresh."""
 
     template_name = "consultations/outcomes/list.html"
 
@@ -410,7 +410,7 @@ class PublicOutcomeListView(TemplateView):
             number = int(self.request.GET.get("page") or 1)
             if number < 1:
                 raise InvalidPage
-            found = shared_with_visitors(
+            found, drawing_key = shared_with_drawing(
                 self.request,
                 f"outcome-list:{number}:{get_language()}",
                 lambda _now: outcome_list_page(number=number),
@@ -423,19 +423,37 @@ class PublicOutcomeListView(TemplateView):
             "consultations": found["consultations"],
             "page_obj": page_obj,
             "page_links": page_links(page_obj),
+            "drawing_key": drawing_key,
         }
+
+
+def outcomes_reading(slug: str) -> tuple[dict | None, None]:
+    """A published "You said, we did" with its points and the number who answered (three queries),
+    or None before it is published. It changes only when staff publish again."""
+    published = selectors.outcomes_published().filter(slug=slug).first()
+    if published is None:
+        return None, None
+    return {
+        "consultation": published,
+        "items": list(published.outcome_items.all()),
+        "responses": published.responses.submitted().count(),
+    }, None
 
 
 class PublicOutcomesView(TemplateView):
     """A published "You said, we did"; before it is published, a plain page saying so and when to
-    expect it, rather than a bare "page not found" for a link people were given."""
+    expect it, rather than a bare "page not found" for a link people were given. Visitors who are
+    not signed in share its data and its drawing for up to a minute (common.cache.shared_with_drawing)."""
 
     template_name = "consultations/outcomes/detail.html"
 
     def get(self, request, *args, **kwargs):
-        published = selectors.outcomes_published().filter(slug=kwargs["slug"]).first()
-        if published is None:
-            consultation = get_object_or_404(Consultation.objects.published(), slug=kwargs["slug"])
+        slug = kwargs["slug"]
+        self.found, self.drawing_key = shared_with_drawing(
+            request, f"outcomes:{slug}", lambda _now: outcomes_reading(slug), moment=timezone.now()
+        )
+        if self.found is None:
+            consultation = get_object_or_404(Consultation.objects.published(), slug=slug)
             return render(
                 request,
                 "consultations/outcomes/not_published.html",
@@ -445,16 +463,10 @@ class PublicOutcomesView(TemplateView):
                     in (ConsultationStatus.OPEN, ConsultationStatus.UPCOMING),
                 },
             )
-        self.consultation = published
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        consultation = self.consultation
-        return super().get_context_data(**kwargs) | {
-            "consultation": consultation,
-            "items": list(consultation.outcome_items.all()),
-            "responses": consultation.responses.submitted().count(),
-        }
+        return super().get_context_data(**kwargs) | self.found | {"drawing_key": self.drawing_key}
 
 
 # --- Participants' e-mails about consultations -------------------------------------------------------
