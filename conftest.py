@@ -16,7 +16,10 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(settings):
     """Rate-limit counters must not leak between tests; tasks run in-process unless a test says not."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "drawings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "drawings"},
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
     eager = celery_app.conf.task_always_eager

@@ -543,7 +543,7 @@ def coproduction_data(*, team, invitee_counts: list[int]) -> tuple[dict[int, int
             group=group,
             title=f"Bench session with {count} invited",
             starts_at=now + timedelta(days=30),
-            capacity=count // 2,
+            capacity=min(count // 2, 150),  # a large room; whether it is full reads no more than this
             arrangements=[Arrangement.BSL, Arrangement.STEP_FREE],
         )
         people = Participant.objects.bulk_create(

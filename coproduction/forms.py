@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Div, Field, Fieldset, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -733,14 +734,20 @@ class RsvpForm(NulFreeFormMixin, forms.Form):
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         offered = [(value, Arrangement(value).label) for value in session.arrangements if value in Arrangement.values]
-        layout = [Field.radios("reply", legend_size=Size.MEDIUM, legend_tag="h2")]
         if offered:
             self.fields["arrangements"].choices = offered
-            layout.append(Field.checkboxes("arrangements", legend_size=Size.SMALL))
         else:
             del self.fields["arrangements"]
+
+    @cached_property
+    def helper(self):
+        """The crispy layout the page's own markup (coproduction/public/_rsvp_form.html) copies: a
+        test draws both and holds them the same. Built only when asked for, as the page never is."""
+        layout = [Field.radios("reply", legend_size=Size.MEDIUM, legend_tag="h2")]
+        if "arrangements" in self.fields:
+            layout.append(Field.checkboxes("arrangements", legend_size=Size.SMALL))
         layout += [Field.textarea("access_needs", rows=3), Field.checkbox("keep_needs")]
-        self.helper = gds_helper(*layout, button=_("Send reply"))
+        return gds_helper(*layout, button=_("Send reply"))
 
 
 # --- What the pages report ------------------------------------------------------------------------------

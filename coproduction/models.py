@@ -482,6 +482,13 @@ class InvitationQuerySet(models.QuerySet):
         """Said yes and have a place (not on the waiting list)."""
         return self.filter(reply=Reply.YES, waiting_since__isnull=True)
 
+    def are_full(self, capacity: int | None) -> bool:
+        """Whether these invitations hold ``capacity`` places or more (never full without a capacity),
+        reading no more than ``capacity`` of them however many there are."""
+        if capacity is None:
+            return False
+        return self.holding_places().order_by()[capacity - 1 : capacity].exists() if capacity else True
+
     def waiting(self):
         return self.filter(reply=Reply.YES, waiting_since__isnull=False).order_by("waiting_since", "pk")
 
@@ -523,7 +530,16 @@ class Invitation(models.Model):
                 condition=Q(waiting_since__isnull=True) | Q(reply=Reply.YES), name="invitation_waiting_said_yes"
             ),
         ]
-        indexes = [models.Index(fields=["session", "reply"], name="invitation_session_reply")]
+        indexes = [
+            models.Index(fields=["session", "reply"], name="invitation_session_reply"),
+            # Whether a session is full is asked on every reply page: counting its places held reads
+            # this index alone, and never more entries than the session has places.
+            models.Index(
+                fields=["session"],
+                condition=Q(reply=Reply.YES, waiting_since__isnull=True),
+                name="invitation_place_held",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.participant} to {self.session}"

@@ -768,23 +768,28 @@ def rsvp_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("coproduction:rsvp", kwargs={"rsvp_token": rsvp_token_for(invitation)})
 
 
-def invitation_for_token(token: str) -> Invitation:
-    """The invitation a reply link names; ValidationError "expired" for an old link, "bad_link" for one
-    that was changed, cut short or never made."""
+def invitation_for_token(token: str, *, with_session: bool = True) -> Invitation:
+    """The invitation a reply link names, with its participant (and its session, unless the caller
+    has it already); ValidationError "expired" for an old link, "bad_link" for one that was changed,
+    cut short or never made."""
     try:
         pk = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_LINK_MAX_AGE)
     except signing.SignatureExpired:
         refuse(_("This link has expired."), code="expired")
     except signing.BadSignature:
         refuse(_("This link does not work."), code="bad_link")
-    invitation = (
-        Invitation.objects.select_related("session__group", "session__team", "participant")
-        .filter(pk=pk if isinstance(pk, int) else None)
-        .first()
-    )
-    if invitation is None:
+    related = ("session", "participant") if with_session else ("participant",)
+    try:
+        return Invitation.objects.select_related(*related).get(pk=pk if isinstance(pk, int) else None)
+    except Invitation.DoesNotExist:
         refuse(_("This link does not work."), code="bad_link")
-    return invitation
+
+
+def reply_page_reading(session_pk: int, moment: datetime) -> tuple[dict, datetime]:
+    """What a reply page shows of a session, the same for everyone invited: the session, and whether
+    its places are all taken; right until the session starts, when replies close."""
+    session = Session.objects.get(pk=session_pk)
+    return {"session": session, "full": session.invitations.are_full(session.capacity)}, session.starts_at
 
 
 def session_details(session: Session) -> dict:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
+from common.cache import shared_with_visitors
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.text import search_words
@@ -931,10 +932,26 @@ class RsvpView(KeepsTypedAnswers, generic.View):
     template_name = "coproduction/public/rsvp.html"
 
     def gate(self):
-        """None when the reply can be made; otherwise the page that takes the form's place."""
+        """None when the reply can be made; otherwise the page that takes the form's place.
+
+        Visitors who are not signed in share what the page shows of the session (and whether it is
+        full) for up to a minute (common.cache.shared_with_visitors); a reply is always checked
+        against the session as it is now (services.invitation_reply)."""
         self.moment = timezone.now()
+        self.full = False
         try:
-            self.invitation = services.invitation_for_token(self.kwargs["rsvp_token"])
+            if self.request.method == "GET":
+                self.invitation = services.invitation_for_token(self.kwargs["rsvp_token"], with_session=False)
+                session_pk = self.invitation.session_id
+                shown = shared_with_visitors(
+                    self.request,
+                    f"reply-page-session:{session_pk}",
+                    lambda now: services.reply_page_reading(session_pk, now),
+                    moment=self.moment,
+                )
+                self.invitation.session, self.full = shown["session"], shown["full"]
+            else:
+                self.invitation = services.invitation_for_token(self.kwargs["rsvp_token"])
             self.session = self.invitation.session
             services.reply_check(session=self.session, moment=self.moment)
         except ValidationError as error:
@@ -962,8 +979,10 @@ class RsvpView(KeepsTypedAnswers, generic.View):
         return RsvpForm(data, initial=initial, session=self.session)
 
     def show(self, form: RsvpForm, *, kept: bool = False):
-        replies = self.session.invitations
-        full = self.session.capacity is not None and replies.holding_places().count() >= self.session.capacity
+        # Whether the session is full matters only to someone who has not said they are coming.
+        full = not self.invitation.replied_at and (
+            self.full if self.request.method == "GET" else self.session.invitations.are_full(self.session.capacity)
+        )
         return render(
             self.request,
             self.template_name,

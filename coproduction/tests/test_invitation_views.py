@@ -266,6 +266,32 @@ def test_replies_and_needs_pages_query_counts_are_flat(
 def test_the_reply_page_query_count_is_flat(client, upcoming, rows, django_assert_max_num_queries):
     bulk_invite(upcoming, rows)
     invitation = Invitation.objects.first()
-    # the invitation with its session, group, team and person; places taken
+    # the invitation with its person; the session and whether it is full, shared with the others invited
     with django_assert_max_num_queries(3):
         assert client.get(rsvp(invitation)).status_code == 200
+    another = Invitation.objects.exclude(pk=invitation.pk).first()
+    with django_assert_max_num_queries(1):
+        assert Client().get(rsvp(another)).status_code == 200
+
+
+def test_a_session_cancelled_while_its_reply_page_is_shared_refuses_the_reply(client, invitation, staff):
+    """What a reply page shows of a session may be a minute old; the reply is checked against the session now."""
+    assert "Can you come?" in client.get(rsvp(invitation)).content.decode()
+    services.session_cancel(session=invitation.session, user=staff, reason="x", moment=timezone.now())
+    response = client.post(rsvp(invitation), {"reply": Reply.YES, "access_needs": TYPED})
+    assert response.status_code == 410 and TYPED in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.reply == ""
+
+
+def test_a_full_session_is_said_to_be_full_to_those_who_have_not_replied(client, upcoming):
+    bulk_invite(upcoming, 12)
+    Invitation.objects.filter(session=upcoming).update(reply="", replied_at=None, waiting_since=None)
+    first_ten = list(Invitation.objects.filter(session=upcoming).order_by("pk")[:10])
+    Invitation.objects.filter(pk__in=[each.pk for each in first_ten]).update(reply=Reply.YES, replied_at=timezone.now())
+    waiting = Invitation.objects.filter(session=upcoming).order_by("pk").last()
+    assert "The session is full" in client.get(rsvp(waiting)).content.decode()
+    assert "The session is full" not in Client().get(rsvp(first_ten[0])).content.decode()
+    assert Invitation.objects.filter(session=upcoming).are_full(10)
+    assert not Invitation.objects.filter(session=upcoming).are_full(11)
+    assert not Invitation.objects.filter(session=upcoming).are_full(None)

@@ -248,6 +248,14 @@ def test_the_qr_link_fills_in_the_code(client):
     assert 'value="K7PM-X9QD"' in page
 
 
+def test_the_empty_code_form_drawn_once_never_carries_one_visitors_code_or_error_to_another(client):
+    assert "B3CD-F4GH" not in Client().get(reverse("feedback:code")).content.decode()  # the shared drawing
+    assert 'value="B3CD-F4GH"' in Client().get(reverse("feedback:code") + "?code=b3cdf4gh").content.decode()
+    assert "Check the code on your letter" in enter(client, MARKUP).content.decode()
+    fresh = Client().get(reverse("feedback:code")).content.decode()
+    assert "B3CD-F4GH" not in fresh and "Check the code on your letter" not in fresh
+
+
 def test_code_tries_are_limited_per_address(client, settings):
     settings.FEEDBACK_CODE_ADDRESS_RATE = "3/h"
     for _ in range(3):

@@ -25,7 +25,8 @@ def redis_cache_down(settings):
             "BACKEND": "common.cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        "drawings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "drawings"},
     }
 
 
