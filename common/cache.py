@@ -10,6 +10,7 @@ all, so each request does not pay the connection timeout again. The health check
 reports the cache down.
 """
 
+import hashlib
 import logging
 import math
 import time
@@ -130,6 +131,17 @@ def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHAR
 
     found = shared_with_visitors(request, key, reading, moment=moment, seconds=seconds)
     return found["value"], f"{key}:{found['read_at'].isoformat()}:{get_language()}"
+
+
+def form_drawing_key(form, *parts) -> str:
+    """The key an empty form's drawing is kept under in the "drawings" cache (``{% cache ... using=
+    "drawings" %}``): its class, the language and ``parts``, everything else it is drawn from (the
+    staff-written questions it asks, say). "" for a form that holds what someone typed or told us
+    before, or an error: that is drawn for its visitor alone."""
+    if form.is_bound or any(value not in (None, "", [], ()) for value in form.initial.values()):
+        return ""
+    named = repr((type(form).__module__, type(form).__qualname__, get_language(), parts))
+    return hashlib.sha256(named.encode()).hexdigest()
 
 
 def shared_key(key: str) -> str:

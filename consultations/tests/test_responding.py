@@ -756,3 +756,27 @@ def test_a_long_text_question_without_a_hint_shows_its_character_count(client):
     page = client.get(reverse("consultations:respond-page", args=[consultation.slug, 1]))
     assert page.status_code == 200
     assert "govuk-character-count" in page.content.decode()
+
+
+def test_an_empty_question_page_is_drawn_once_yet_shows_a_changed_question_and_each_persons_answers(
+    client, consultation
+):
+    from django.test import Client
+
+    q = questions(consultation)
+    start(client, consultation)
+    first_visit = client.get(page_url(consultation, 1)).content.decode()
+    assert "What works well about short breaks now?" in first_visit
+
+    # Another person's empty page comes from the same drawing; a change to the question is a new drawing.
+    q["short_text"].text = "What works well about booking now?"
+    q["short_text"].save()
+    other = Client()
+    start(other, consultation)
+    page = other.get(page_url(consultation, 1)).content.decode()
+    assert "What works well about booking now?" in page and "short breaks now?" not in page
+
+    # Answers a person saved are drawn for them alone.
+    client.post(page_url(consultation, 1), {field(q["short_text"]): "The staff are kind"})
+    assert 'value="The staff are kind"' in client.get(page_url(consultation, 1)).content.decode()
+    assert "The staff are kind" not in other.get(page_url(consultation, 1)).content.decode()

@@ -302,9 +302,9 @@ def test_the_list_makes_the_same_queries_for_10_or_1000_responses(
 ):
     bulk_responses(consultation, count)
     client = staff_client(staff_member)
-    # session, user, user's roles, permissions (its own and its roles'), consultation, user's teams
-    # (edit permission), count of responses, the page of responses
-    with django_assert_num_queries(8):
+    # user, user's roles, permissions (its own and its roles'), consultation, user's teams (edit
+    # permission), count of responses, the page of responses; the session is read from the cache
+    with django_assert_num_queries(7):
         page = client.get(url("staff-responses", consultation))
     assert len(page.context["responses"]) == min(count, 50)
 
@@ -520,10 +520,10 @@ def test_the_summary_makes_the_same_queries_for_10_or_1000_responses(
         multiple_question=questions["multiple"],
     )
     client = staff_client(staff_member)
-    # session, user, roles, permissions (its own and its roles'), consultation, user's teams, questions,
-    # answers counted per question, selections counted per choice, latest answers of each of the two
-    # text questions, count of submitted responses
-    with django_assert_num_queries(12):
+    # user, roles, permissions (its own and its roles'), consultation, user's teams, questions, answers
+    # counted per question, selections counted per choice, latest answers of each of the two text
+    # questions, count of submitted responses; the session is read from the cache
+    with django_assert_num_queries(11):
         page = client.get(url("staff-summary", consultation))
     summary = page.context["summaries"][0]
     assert summary.answered == count

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.cache import shared_kept, shared_with_drawing, shared_with_visitors
+from common.cache import form_drawing_key, shared_kept, shared_with_drawing, shared_with_visitors
 from common.dates import govuk_date, govuk_datetime
 from common.kept_answers import KeepsTypedAnswers, session_hours, typed_answers
 from common.links import link_maker
@@ -50,6 +50,8 @@ from consultations.models import (
     Response,
 )
 
+# What a question page's form is drawn from: every stored field of its questions.
+QUESTION_FIELDS = Question._meta.concrete_fields
 REFERENCES_SESSION_KEY = "consultation-references"  # references of responses sent from this browser
 RESUME_SENT_SESSION_KEY = "consultation-resume-sent"  # the address a return link just went to
 KEPT_SESSION_KEY = "consultation-kept"  # the draft just made to keep a page posted with no draft
@@ -549,11 +551,13 @@ class QuestionPageView(RespondingView):
             back_url = page_url(self.consultation, self.pages[index - 1])
         else:
             back_url = reverse("consultations:respond", kwargs={"slug": self.consultation.slug})
+        questions = [[(field.attname, getattr(q, field.attname)) for field in QUESTION_FIELDS] for q in self.questions]
         return render(
             self.request,
             self.template_name,
             self.context(
                 form=form,
+                form_drawing_key=form_drawing_key(form, questions, self.consultation.child_friendly),
                 single=len(self.questions) == 1,
                 position=index + 1,
                 page_count=len(self.pages),
@@ -642,7 +646,16 @@ class AboutYouView(RespondingView):
             if self.request.GET.get("change") == "1" or last_page is None
             else page_url(self.consultation, last_page)
         )
-        return render(self.request, self.template_name, self.context(form=form, back_url=back_url, kept=kept))
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                form=form,
+                form_drawing_key=form_drawing_key(form, self.consultation.anonymous_allowed),
+                back_url=back_url,
+                kept=kept,
+            ),
+        )
 
     def get(self, request, *args, **kwargs):
         return self.show(AboutYouForm(initial=self.initial(), anonymous_allowed=self.consultation.anonymous_allowed))
