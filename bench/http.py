@@ -46,8 +46,10 @@ sys.path.insert(0, str(ROOT))
 import http.client  # noqa: E402
 from http.cookies import SimpleCookie  # noqa: E402
 
+from bench.database import database_claim, database_create_if_missing  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/participation_portal_bench"
-OWNER_TABLE = "bench_http_owner"  # marks a database as the benchmark's own, to be emptied at will
+OWNER_TABLE = "bench_http_owner"  # marks a database as this benchmark's own, to be emptied at will
 WORKERS = 2
 SLOW_PAGE_SECONDS = 20  # a run long enough to count a page that answers less than once a second
 PUBLIC_HALF_FLOOR = 0.5  # issue 7: every public page at least half the template floor's throughput
@@ -346,49 +348,6 @@ class Server:
 
 
 # --- The benchmark's database and data -------------------------------------------------------------------
-
-
-def database_create_if_missing(url: str) -> None:
-    """Create a missing PostgreSQL database, so one command runs from a clean checkout."""
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    if "postgresql" not in config["ENGINE"]:
-        return
-    server = {
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-    }
-    connection = psycopg2.connect(dbname="postgres", **server)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    finally:
-        connection.close()
-
-
-def database_claim() -> None:
-    """Make the configured database the benchmark's, empty and migrated. A database with tables and no
-    owner mark is someone else's: refuse it."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    tables = set(connection.introspection.table_names())
-    if tables and OWNER_TABLE not in tables:
-        raise SystemExit(
-            f"Refusing to run: {connection.settings_dict['NAME']} holds tables the benchmark did not make. "
-            "Name an empty database in BENCH_DATABASE_URL (for PostgreSQL the benchmark creates it if missing)."
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {OWNER_TABLE} (note varchar(100))")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("flush", verbosity=0, interactive=False)
 
 
 TOPICS = [
@@ -829,7 +788,7 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
     if connection.vendor != "postgresql":
         say(f"Note: {connection.vendor}, not PostgreSQL; figures will not match production's.")
     say(f"Checking that {connection.settings_dict['NAME']} is empty or the benchmark's own, then emptying it...")
-    database_claim()
+    database_claim(OWNER_TABLE)
     started = time.monotonic()
     targets, made = data_base(response_counts=args.responses)
     say(f"Staff pages' responses ({', '.join(map(str, args.responses))}) built in {time.monotonic() - started:.1f} s")
