@@ -1,9 +1,13 @@
 """A benchmark's own database: created if missing, and refused if it holds anyone else's tables.
 
-Each benchmark that empties its database marks it with a table of its own name; a database with tables
-and without that mark is someone else's (a developer's portal, another benchmark's figures) and is
-never emptied.
+Each benchmark that empties its database marks it with a table of its own name (bench_<name>_owner); a
+database with tables and without any benchmark's mark is someone else's (a developer's portal, a test
+run) and is never emptied. Benchmarks may share a database: each empties it before it fills it.
 """
+
+import re
+
+OWNER_MARK = re.compile(r"^bench_\w+_owner$")
 
 
 def database_create_if_missing(url: str) -> None:
@@ -32,15 +36,15 @@ def database_create_if_missing(url: str) -> None:
 
 
 def database_claim(owner_table: str) -> None:
-    """Make the configured database the benchmark's, empty and migrated. A database with tables and no
-    `owner_table` mark is someone else's: refuse it."""
+    """Make the configured database the benchmark's (marked with `owner_table`), empty and migrated. A
+    database with tables and no benchmark's mark is someone else's: refuse it."""
     from django.core.management import call_command
     from django.db import connection
 
-    tables = set(connection.introspection.table_names())
-    if tables and owner_table not in tables:
+    tables = connection.introspection.table_names()
+    if tables and not any(OWNER_MARK.match(table) for table in tables):
         raise SystemExit(
-            f"Refusing to run: {connection.settings_dict['NAME']} holds tables the benchmark did not make. "
+            f"Refusing to run: {connection.settings_dict['NAME']} holds tables no benchmark made. "
             "Name an empty database in BENCH_DATABASE_URL (for PostgreSQL the benchmark creates it if missing)."
         )
     with connection.cursor() as cursor:
