@@ -169,7 +169,7 @@ def main():
 
     from accounts.roles import STAFF_ROLES
     from feedback import calls
-    from feedback.models import FollowUpCall
+    from feedback.models import FollowUpCall, FollowUpSample
 
     if connection.vendor != "postgresql":
         raise SystemExit("The raw draw is PostgreSQL's SQL: name a PostgreSQL database in BENCH_DATABASE_URL.")
@@ -204,7 +204,8 @@ def main():
             )
 
     def rolled_back(function, queries=None):
-        """Run `function` in a transaction rolled back afterwards: its seconds and the calls it made by team."""
+        """Run `function` in a transaction rolled back afterwards: its seconds, and what it drew (by team,
+        the cases considered and the calls made)."""
         with transaction.atomic():
             start = time.perf_counter()
             if queries is None:
@@ -213,25 +214,27 @@ def main():
                 with queries:
                     function()
             seconds = time.perf_counter() - start
-            made = Counter(
+            considered = FollowUpSample.objects.get(quarter_start=QUARTER).considered
+            calls_made = Counter(
                 FollowUpCall.objects.filter(sample__quarter_start=QUARTER).values_list("case__team_id", flat=True)
             )
             transaction.set_rollback(True)
-        return seconds, made
+        return seconds, {int(team): (len(cases), calls_made[int(team)]) for team, cases in considered.items()}
 
     queries = CaptureQueriesContext(connection)
     _, by_team = rolled_back(service, queries)
     _, raw_by_team = rolled_back(raw)
     if by_team != raw_by_team:
-        raise SystemExit(f"The raw draw does different work: {dict(by_team)} calls by team, not {dict(raw_by_team)}")
-    eligible = calls.cases_eligible(quarter_start=QUARTER).count()
+        raise SystemExit(f"The raw draw does different work: {raw_by_team} (considered, drawn by team), not {by_team}")
+    eligible = sum(considered for considered, _ in by_team.values())
+    drawn = sum(made for _, made in by_team.values())
     service_times, raw_times = [], []
     for _ in range(args.repeat):  # interleaved, so a busy moment on the machine slows both
         service_times.append(rolled_back(service)[0])
         raw_times.append(rolled_back(raw)[0])
     service_time, raw_time = statistics.median(service_times), statistics.median(raw_times)
     print(
-        f"{args.cases:,} cases in the quarter, {eligible:,} eligible, {sum(by_team.values())} drawn "
+        f"{args.cases:,} cases in the quarter, {eligible:,} eligible, {drawn} drawn "
         f"in {len(by_team)} teams (median of {args.repeat}, {connection.vendor}):"
     )
     print(f"  raw SQL draw                {raw_time * 1000:8.1f} ms")
