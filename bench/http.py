@@ -6,7 +6,7 @@ paragraph and no query).
 
 It builds its own data in BENCH_DATABASE_URL (PostgreSQL expected; by default
 postgres://postgres@127.0.0.1:5432/participation_portal_bench, created if missing) and refuses a
-database that holds anything but its own data. For each size it grows the consultations (a tenth
+database that holds anything but benchmarks' data. For each size it grows the consultations (a tenth
 open, a tenth upcoming, the rest closed, a tenth of those with "You said, we did"; the staff pages'
 consultations have --responses responses, and a co-production session as many invitees), restarts
 gunicorn (production's gunicorn.conf.py with 2 worker processes), runs every page for --duration
@@ -46,8 +46,10 @@ sys.path.insert(0, str(ROOT))
 import http.client  # noqa: E402
 from http.cookies import SimpleCookie  # noqa: E402
 
+from bench.database import database_claim, database_create_if_missing  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/participation_portal_bench"
-OWNER_TABLE = "bench_http_owner"  # marks a database as the benchmark's own, to be emptied at will
+OWNER_TABLE = "bench_http_owner"  # marks a database as this benchmark's own, to be emptied at will
 WORKERS = 2
 SLOW_PAGE_SECONDS = 20  # a run long enough to count a page that answers less than once a second
 PUBLIC_HALF_FLOOR = 0.5  # issue 7: every public page at least half the template floor's throughput
@@ -348,49 +350,6 @@ class Server:
 # --- The benchmark's database and data -------------------------------------------------------------------
 
 
-def database_create_if_missing(url: str) -> None:
-    """Create a missing PostgreSQL database, so one command runs from a clean checkout."""
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    if "postgresql" not in config["ENGINE"]:
-        return
-    server = {
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-    }
-    connection = psycopg2.connect(dbname="postgres", **server)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    finally:
-        connection.close()
-
-
-def database_claim() -> None:
-    """Make the configured database the benchmark's, empty and migrated. A database with tables and no
-    owner mark is someone else's: refuse it."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    tables = set(connection.introspection.table_names())
-    if tables and OWNER_TABLE not in tables:
-        raise SystemExit(
-            f"Refusing to run: {connection.settings_dict['NAME']} holds tables the benchmark did not make. "
-            "Name an empty database in BENCH_DATABASE_URL (for PostgreSQL the benchmark creates it if missing)."
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {OWNER_TABLE} (note varchar(100))")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("flush", verbosity=0, interactive=False)
-
-
 TOPICS = [
     "Short breaks review",
     "Home to school transport",
@@ -412,6 +371,8 @@ class Targets:
     plan: ResponsePlan
     sessions: dict[int, int]  # number of invitees -> co-production session id
     rsvp_path: str  # an invitee's reply page, in the session with the most invitees
+    code_cookie: str  # a session in which a family's letter code was accepted (its form opens)
+    child_code_cookie: str  # the same for a young person's code (their own form)
 
 
 @dataclass
@@ -504,6 +465,7 @@ def data_base(*, response_counts: list[int]) -> tuple[Targets, Made]:
         start += count
 
     sessions, rsvp_path = coproduction_data(team=team, invitee_counts=response_counts)
+    code_cookie, child_code_cookie = feedback_code_sessions(team=team)
     client = Client()
     client.force_login(staff)
     targets = Targets(
@@ -518,6 +480,8 @@ def data_base(*, response_counts: list[int]) -> tuple[Targets, Made]:
         ),
         sessions=sessions,
         rsvp_path=rsvp_path,
+        code_cookie=code_cookie,
+        child_code_cookie=child_code_cookie,
     )
     return targets, Made(open=1, closed=1 + len(response_counts), said_did=1)
 
@@ -576,6 +540,29 @@ def coproduction_data(*, team, invitee_counts: list[int]) -> tuple[dict[int, int
     invitation = Invitation.objects.filter(session_id=sessions[max(invitee_counts)], reply="").first()
     token = services.rsvp_token_for(invitation)
     return sessions, reverse("coproduction:rsvp", kwargs={"rsvp_token": token})
+
+
+def feedback_code_sessions(*, team) -> tuple[str, str]:
+    """A closed case with a letter code for the family and one for the young person, each typed into the
+    code page as a visitor does: the session cookies in which the two forms open."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from feedback import services
+    from feedback.tests.factories import ClosedCaseFactory
+
+    case = ClosedCaseFactory(team=team, reference="CMS-BENCH-1", child_age_band="11_15")
+    codes = {code.for_child: code for code in services.case_codes_issue(case=case, moment=timezone.now())}
+    cookies = []
+    for for_child, form in ((False, "feedback:form"), (True, "feedback:child-form")):
+        client = Client(HTTP_HOST="127.0.0.1")
+        answer = client.post(reverse("feedback:code"), {"code": codes[for_child].code})
+        if answer.status_code != 302 or answer.url != reverse(form):
+            raise RuntimeError(f"The letter code did not open {form}: {answer.status_code} {answer.content[:300]}")
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    return cookies[0], cookies[1]
 
 
 def data_grow(made: Made, size: int) -> None:
@@ -650,11 +637,12 @@ class Page:
     label: str
     path: str
     public: bool = True  # counts towards the half-the-floor verdict
-    staff: bool = False  # signed in as a staff member
+    cookie: str = ""  # the session it is read in ("name=value"): a staff member's, or a letter code's
 
 
 def pages_for(targets: Targets) -> list[Page]:
-    slug = targets.consultation_slug
+    slug, staff = targets.consultation_slug, targets.staff_cookie
+    family, child = targets.code_cookie, targets.child_code_cookie
     pages = [
         Page("bare", "bare Django view", "/bench/bare/", public=False),
         Page("floor", "template floor", "/bench/floor/", public=False),
@@ -667,17 +655,18 @@ def pages_for(targets: Targets) -> list[Page]:
         Page("respond-start", "respond start", f"/consultations/{slug}/respond/"),
         Page("rsvp", "reply to a session invitation", targets.rsvp_path),
         Page("feedback-code", "feedback: enter your letter's code", "/feedback/"),
-        Page("staff-list", "staff: consultations", "/staff/consultations/", public=False, staff=True),
+        Page("feedback-form", "feedback: the family's form", "/feedback/your-feedback/", cookie=family),
+        Page("feedback-child-form", "feedback: the young person's form", "/feedback/young-people/", cookie=child),
+        Page("staff-list", "staff: consultations", "/staff/consultations/", public=False, cookie=staff),
     ]
     for count, pk in targets.sessions.items():
         label, path = f"staff: session, {count:,} invited", f"/staff/coproduction/sessions/{pk}/"
-        pages.append(Page(f"staff-session-{count}", label, path, public=False, staff=True))
+        pages.append(Page(f"staff-session-{count}", label, path, public=False, cookie=staff))
     for count, pk in targets.responses.items():
         base = f"/staff/consultations/{pk}/responses/"
-        pages.append(Page(f"staff-responses-{count}", f"staff: {count:,} responses", base, public=False, staff=True))
-        pages.append(
-            Page(f"staff-summary-{count}", f"staff: summary of {count:,}", base + "summary/", public=False, staff=True)
-        )
+        pages.append(Page(f"staff-responses-{count}", f"staff: {count:,} responses", base, public=False, cookie=staff))
+        label = f"staff: summary of {count:,}"
+        pages.append(Page(f"staff-summary-{count}", label, base + "summary/", public=False, cookie=staff))
     return pages
 
 
@@ -691,8 +680,8 @@ def queries_count(pages: list[Page], targets: Targets) -> dict[str, int]:
     counts = {}
     for page in pages:
         client = Client(HTTP_HOST="127.0.0.1")
-        if page.staff:
-            client.cookies[settings.SESSION_COOKIE_NAME] = targets.staff_cookie.split("=", 1)[1]
+        if page.cookie:
+            client.cookies[settings.SESSION_COOKIE_NAME] = page.cookie.split("=", 1)[1]
         client.get(page.path)
         with CaptureQueriesContext(connection) as queries:
             answer = client.get(page.path)
@@ -829,7 +818,7 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
     if connection.vendor != "postgresql":
         say(f"Note: {connection.vendor}, not PostgreSQL; figures will not match production's.")
     say(f"Checking that {connection.settings_dict['NAME']} is empty or the benchmark's own, then emptying it...")
-    database_claim()
+    database_claim(OWNER_TABLE)
     started = time.monotonic()
     targets, made = data_base(response_counts=args.responses)
     say(f"Staff pages' responses ({', '.join(map(str, args.responses))}) built in {time.monotonic() - started:.1f} s")
@@ -865,8 +854,8 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
             for page in pages:  # warm every worker's templates, and fail early on a broken page
                 for _ in range(WORKERS * 2):
                     visitor = Visitor(server.port)
-                    if page.staff:
-                        visitor.cookies.update([targets.staff_cookie.split("=", 1)])
+                    if page.cookie:
+                        visitor.cookies.update([page.cookie.split("=", 1)])
                     visitor.get(page.path)
             for connections in args.connections:
                 runs: dict[str, list[Run]] = {page.key: [] for page in pages}
@@ -878,7 +867,7 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
                             base + page.path,
                             connections=connections,
                             script=script,
-                            cookie=targets.staff_cookie if page.staff else "",
+                            cookie=page.cookie,
                         )
                         run = measure(duration=args.duration)
                         server_settle(server.port)
