@@ -137,8 +137,11 @@ def form_drawing_key(form, *parts) -> str:
     """The key an empty form's drawing is kept under in the "drawings" cache (``{% cache ... using=
     "drawings" %}``): its class, the language and ``parts``, everything else it is drawn from (the
     staff-written questions it asks, say). "" for a form that holds what someone typed or told us
-    before, or an error: that is drawn for its visitor alone."""
-    if form.is_bound or any(value not in (None, "", [], ()) for value in form.initial.values()):
+    before, or an error: that is drawn for its visitor alone. Hidden fields are left out: the page
+    draws them itself, outside the drawing."""
+    hidden = {name for name, field in form.fields.items() if field.widget.is_hidden}
+    filled = (value for name, value in form.initial.items() if name not in hidden)
+    if form.is_bound or any(value not in (None, "", [], ()) for value in filled):
         return ""
     named = repr((type(form).__module__, type(form).__qualname__, get_language(), parts))
     return hashlib.sha256(named.encode()).hexdigest()

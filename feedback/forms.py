@@ -411,8 +411,9 @@ class FeedbackForm(AnswersMixin, NulFreeFormMixin, forms.Form):
         self.helper = gds_helper(*self.layout(), button=_("Send feedback"))
 
     def layout(self):
+        # The code, a hidden field, is drawn by the page itself: it is the only part of an empty form
+        # that differs from one family to the next.
         return [
-            Field("code"),
             Field.textarea("worked_well", rows=4),
             Field.textarea("could_be_better", rows=4),
             Field.textarea("missing", rows=4),

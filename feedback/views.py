@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from accounts.roles import team_ids
+from common.cache import form_drawing_key
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.views import StaffRequiredMixin, post_limit
@@ -542,7 +543,8 @@ class FeedbackFormView(KeepsTypedAnswers, generic.FormView):
         return redirect("feedback:thanks")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"for_child": self.for_child}
+        context = super().get_context_data(**kwargs)
+        return context | {"for_child": self.for_child, "form_drawing_key": form_drawing_key(context["form"])}
 
     def typed_in_refused_post(self, request, *args, **kwargs):
         return typed_answers(self.form_class(request.POST))

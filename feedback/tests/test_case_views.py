@@ -383,3 +383,15 @@ def test_staff_see_their_teams_quarter_and_managers_all(staff_client, staff, oth
     theirs = staff_client(other_staff).get(reverse("feedback:quarters")).content.decode()
     ours = staff_client(staff).get(reverse("feedback:quarters")).content.decode()
     assert "Your teams' calls" in ours and "100%" in ours and "100%" not in theirs
+
+
+def test_the_form_drawn_once_for_every_family_carries_each_familys_own_code():
+    pages = []
+    for code in (fresh_code(), fresh_code()):
+        visitor = Client()
+        enter(visitor, code.code)
+        page = visitor.get(reverse("feedback:form")).content.decode()
+        assert f'name="code" value="{code.code}"' in page and "What worked well?" in page
+        pages.append((code, page))
+    (first, first_page), (second, second_page) = pages
+    assert second.code not in first_page and first.code not in second_page
