@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,21 +40,23 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != RO
 sys.path.insert(0, str(ROOT))
 import http.client  # noqa: E402
 
-WORK = Path(tempfile.mkdtemp(prefix="abuse-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation_portal.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-# Never the portal's own database or cache: the benchmark writes freely. The cache is a file cache so
-# that every gunicorn worker counts against the same limits, as Redis does in production.
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
-os.environ["CACHE_URL"] = f"filecache://{WORK / 'cache'}"
-os.environ["PROXY_COUNT"] = "1"
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ["EMAIL_URL"] = "consolemail://"
-os.environ["LOG_LEVEL"] = "ERROR"
-
 ATTACKER = "203.0.113.66"
 VISITOR = "198.51.100.7"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def environment_set(work: Path) -> None:
+    """Never the portal's own database or cache: the benchmark writes freely. The cache is a file
+    cache so that every gunicorn worker counts against the same limits, as Redis does in production.
+    (Set here, not on import, so bench/http.py can borrow this module's pieces.)"""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation_portal.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["CACHE_URL"] = f"filecache://{work / 'cache'}"
+    os.environ["PROXY_COUNT"] = "1"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+    os.environ["EMAIL_URL"] = "consolemail://"
+    os.environ["LOG_LEVEL"] = "ERROR"
 
 
 def free_port() -> int:
@@ -116,18 +119,22 @@ def visitor_loop(site: Site, pages: dict, stop: threading.Event, times: dict) ->
             times.setdefault(name, []).append(seconds)
 
 
-def burst(site: Site, posts: list[tuple[str, str, dict]], threads: int) -> dict:
-    """Send every (path, cookie, form) post from the attacker's address over ``threads`` threads."""
+def burst(
+    site: Site, posts: Iterable[tuple[str, str, dict]], threads: int, stop: threading.Event | None = None
+) -> dict:
+    """Send every (path, cookie, form) post from the attacker's address over ``threads`` threads, or
+    as many as go before ``stop`` is set (the posts may then never end)."""
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
-    queue = list(posts)
+    queue = iter(posts)
 
     def work():
-        while True:
+        while not (stop and stop.is_set()):
             with lock:
-                if not queue:
-                    return
-                path, cookie, form = queue.pop()
+                post = next(queue, None)
+            if post is None:
+                return
+            path, cookie, form = post
             status, _body, seconds, _cookies = site.fetch("POST", path, address=ATTACKER, cookie=cookie, form=form)
             with lock:
                 results.append((status, seconds))
@@ -179,6 +186,8 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--quiet-seconds", type=float, default=5)
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="abuse-bench-"))
+    environment_set(work)
 
     import django
 
@@ -199,7 +208,7 @@ def main():
     ConsultationFactory.create_batch(20, closed=True)
 
     port = free_port()
-    server_log = (WORK / "gunicorn.log").open("w")
+    server_log = (work / "gunicorn.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, local port, fixed arguments
         [
             sys.executable,
@@ -258,7 +267,7 @@ def main():
         server.wait(timeout=30)
         server_log.close()
 
-    print(f"(gunicorn's log: {WORK / 'gunicorn.log'})")
+    print(f"(gunicorn's log: {work / 'gunicorn.log'})")
     print(
         f"gunicorn, {args.workers} sync workers, SQLite and a file cache; attacker {ATTACKER}, visitor {VISITOR} "
         f"(PROXY_COUNT=1)\nlimits: RESPONSE_START_RATE={settings.RESPONSE_START_RATE}, "

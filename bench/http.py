@@ -2,7 +2,7 @@
 against two floors measured in the same run (a bare Django view, and the base layout with one
 paragraph and no query).
 
-    .venv/bin/python bench/http.py [--sizes 10,10000] [--duration 5] [--repeat 3] [--quick]
+    .venv/bin/python bench/http.py [--sizes 10,10000] [--duration 5] [--repeat 3] [--quick] [--abuse]
 
 It builds its own data in BENCH_DATABASE_URL (PostgreSQL expected; by default
 postgres://postgres@127.0.0.1:5432/participation_portal_bench, created if missing) and refuses a
@@ -15,6 +15,10 @@ then times whole response submissions from 1 and 5 concurrent clients. It prints
 requests a second, p50 and p99, ratios to both floors and the min-max of the runs, then whether
 every public page reaches half the template floor at every size. It reports; it never fails a build.
 Figures compare only within one run.
+
+With --abuse it ends by serving with the real per-address limits and bursting "Start now" posts and
+made-up letter codes from one address while wrk measures other visitors' pages, and prints the share
+refused with 429, the 429's latency, and the visitors' throughput during the burst over without it.
 
 Needs wrk (Debian: apt-get install -y wrk) and the development requirements (the test factories).
 """
@@ -53,6 +57,14 @@ OWNER_TABLE = "bench_http_owner"  # marks a database as this benchmark's own, to
 WORKERS = 2
 SLOW_PAGE_SECONDS = 20  # a run long enough to count a page that answers less than once a second
 PUBLIC_HALF_FLOOR = 0.5  # issue 7: every public page at least half the template floor's throughput
+# Every simulated person comes from 127.0.0.1: the per-address limits would measure the 429 page,
+# not the portal. The abuse section (--abuse) serves with the real limits again.
+RELAXED_LIMITS = {
+    "RESPONSE_START_RATE": "1000000/h",
+    "RESPONSE_PAGE_RATE": "1000000/h",
+    "ANONYMOUS_FORM_RATE": "1000000/h",
+    "COPRODUCTION_RSVP_RATE": "1000000/h",
+}
 
 # wrk's own summary is for people; this prints what the table needs on one line.
 WRK_REPORT = """
@@ -287,14 +299,21 @@ def serving_environment(database_url: str, folder: Path) -> dict[str, str]:
         CACHE_URL=os.environ.get("BENCH_CACHE_URL", "locmemcache://"),
         CELERY_BROKER_URL="memory://",  # nothing the measured pages queue is sent anywhere
         LOG_LEVEL="WARNING",
-        # Every simulated person comes from 127.0.0.1: the per-address limits would measure the 429
-        # page, not the portal (bench/abuse.py measures the limits themselves).
-        RESPONSE_START_RATE="1000000/h",
-        RESPONSE_PAGE_RATE="1000000/h",
-        ANONYMOUS_FORM_RATE="1000000/h",
-        COPRODUCTION_RSVP_RATE="1000000/h",
+        **RELAXED_LIMITS,
     )
     return env
+
+
+def abuse_environment(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """The serving environment with the real per-address limits (the portal's defaults, or as set in
+    the environment), behind one proxy so each client is named by X-Forwarded-For as nginx would, and
+    a cache every worker shares so they count against the same limits, as Redis does in production."""
+    real = {key: value for key, value in env.items() if key not in RELAXED_LIMITS}
+    real |= {key: os.environ[key] for key in RELAXED_LIMITS if key in os.environ}
+    return real | {
+        "PROXY_COUNT": "1",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL") or f"filecache://{folder / 'abuse-cache'}",
+    }
 
 
 def static_collect(env: dict[str, str]) -> None:
@@ -750,6 +769,122 @@ def verdict(floor_ratios: dict[str, dict[int, float]]) -> str:
     return f"{question}: yes." if not short else f"{question}: no ({'; '.join(short)})."
 
 
+# --- Abuse: a burst from one address while other visitors browse ---------------------------------------------
+
+# Other visitors: public pages, each request from one of many addresses, as behind the proxy.
+VISITORS_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {["X-Forwarded-For"] = "198.51.100." .. (n %% 200 + 1)}
+  return wrk.format("GET", paths[n %% #paths + 1], headers)
+end
+"""
+
+
+@dataclass
+class AbuseFigures:
+    quiet: Figure  # other visitors' pages with nobody abusing
+    during: Figure  # the same while one address bursts
+    attack: list[tuple[int, float]]  # (status, seconds) of every post of the burst
+    attack_seconds: float
+
+
+def abuse_posts(site, targets: "Targets"):
+    """Without end, from one address: "Start now" on the consultation people respond to (each would
+    open a draft) and made-up letter codes on /feedback/ (well formed, so each would reach the
+    database), alternately. No session is kept, as a script would not keep one."""
+    from bench.abuse import ATTACKER
+    from feedback.codes import code_new
+
+    start = f"/consultations/{targets.consultation_slug}/respond/"
+    start_cookie, start_token = site.csrf(start, address=ATTACKER)
+    code_cookie, code_token = site.csrf("/feedback/", address=ATTACKER)
+    while True:
+        yield start, start_cookie, {"csrfmiddlewaretoken": start_token}
+        yield "/feedback/", code_cookie, {"csrfmiddlewaretoken": code_token, "code": code_new()}
+
+
+def while_bursting(site, posts, threads: int, action):
+    """Run ``action`` while the attacker sends ``posts`` (bench/abuse.py's burst); its result and the burst's."""
+    from bench.abuse import burst
+
+    stop = threading.Event()
+    outcome = {}
+    attacker = threading.Thread(target=lambda: outcome.update(burst(site, posts, threads, stop)))
+    attacker.start()
+    try:
+        return action(), outcome
+    finally:
+        stop.set()
+        attacker.join()
+
+
+def abuse_measure(
+    env: dict[str, str], folder: Path, targets: "Targets", *, duration: float, repeat: int, threads: int
+) -> AbuseFigures:
+    """Serve with the real limits; measure other visitors' throughput with wrk, alternately alone and
+    while one address bursts response starts and code guesses over ``threads`` connections."""
+    from bench.abuse import Site
+
+    visitor_pages = ["/", "/consultations/", f"/consultations/{targets.consultation_slug}/", "/feedback/"]
+    script = folder / "visitors.lua"
+    script.write_text(VISITORS_SCRIPT % ", ".join(f'"{path}"' for path in visitor_pages) + WRK_REPORT)
+    server = Server(env, folder)
+    server.start()
+    try:
+        site = Site(server.port)
+        for path in visitor_pages * WORKERS * 2:  # warm every worker's templates
+            Visitor(server.port).get(path)
+        posts = abuse_posts(site, targets)
+        visitors = functools.partial(
+            wrk_run, f"http://127.0.0.1:{server.port}/", connections=10, duration=duration, script=script
+        )
+        quiet, during, attack, attack_seconds = [], [], [], 0.0
+        for _ in range(repeat):
+            quiet.append(visitors())
+            server_settle(server.port)
+            measured, outcome = while_bursting(site, posts, threads, visitors)
+            during.append(measured)
+            server_settle(server.port)
+            attack += outcome["results"]
+            attack_seconds += outcome["seconds"]
+    finally:
+        server.stop()
+    return AbuseFigures(Figure(quiet), Figure(during), attack, attack_seconds)
+
+
+def abuse_report(figures: AbuseFigures, env: dict[str, str], threads: int) -> str:
+    from bench.abuse import ATTACKER, percentile
+
+    refused = [seconds for status, seconds in figures.attack if status == 429]
+    other = sorted({status for status, _seconds in figures.attack} - {302, 200, 429})
+    names = ("RESPONSE_START_RATE", "FEEDBACK_CODE_ADDRESS_RATE")
+    limits = ", ".join(f"{name} {env.get(name, 'as the portal sets it')}" for name in names)
+    lines = [
+        f'\n## Abuse: one address ({ATTACKER}, {threads} connections) bursts "Start now" and made-up letter '
+        f"codes while other visitors browse\n",
+        f"Real limits ({limits}), PROXY_COUNT=1, a cache the workers share.",
+        f"- burst: {len(figures.attack):,} posts in {figures.attack_seconds:.1f} s; "
+        f"refused with 429: {len(refused) / max(1, len(figures.attack)):.1%}"
+        + (f" (other statuses: {other})" if other else ""),
+    ]
+    if refused:
+        lines.append(
+            f"- 429 latency: median {statistics.median(refused) * 1000:.1f} ms, "
+            f"p95 {percentile(refused, 0.95) * 1000:.1f} ms"
+        )
+    quiet, during = figures.quiet, figures.during
+    lines.append(
+        f"- other visitors' pages (home, hub, a consultation, the letter-code page; 10 connections): "
+        f"{number(quiet.requests_per_second)}/s alone, {number(during.requests_per_second)}/s during the burst "
+        f"(p99 {quiet.p99_ms:.1f} -> {during.p99_ms:.1f} ms); "
+        f"during / alone: {ratio(during.requests_per_second / quiet.requests_per_second)}"
+    )
+    return "\n".join(lines)
+
+
 # --- The run -------------------------------------------------------------------------------------------------
 
 
@@ -774,6 +909,12 @@ def arguments() -> argparse.Namespace:
         "--pages", help="only these pages, by key, comma-separated (e.g. rsvp,hub); the two floors are always measured"
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: tiny sizes, 1 s runs")
+    parser.add_argument(
+        "--abuse",
+        action="store_true",
+        help="end with a burst of response starts and letter-code guesses from one address, under the real limits",
+    )
+    parser.add_argument("--abuse-threads", type=int, default=4, help="the abusing address's parallel connections")
     args = parser.parse_args()
     defaults = {"sizes": "10,100", "responses": "10,100", "duration": 1, "repeat": 2} if args.quick else {}
     defaults = {"sizes": "10,10000", "responses": "100,10000", "duration": 5, "repeat": 3} | defaults
@@ -804,6 +945,7 @@ def main() -> None:
 
 def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
     env = serving_environment(database_url, folder)
+    env_abuse = abuse_environment(env, folder)
     say("Collecting static files for production settings...")
     static_collect(env)
     database_create_if_missing(database_url)
@@ -886,6 +1028,16 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
                     rates.append(Run(rate, 0, 0, 0))
                 submissions[(size, clients)] = Figure(rates)
             server.stop()
+        if args.abuse:
+            say("Abuse: one address bursting under the real limits while other visitors browse")
+            abuse = abuse_measure(
+                env_abuse,
+                folder,
+                targets,
+                duration=max(args.duration, 3),
+                repeat=args.repeat,
+                threads=args.abuse_threads,
+            )
     finally:
         server.stop()
 
@@ -926,6 +1078,8 @@ def run(args: argparse.Namespace, database_url: str, folder: Path) -> None:
         ]
         print(f"\nThroughput at {largest:,} as a share of {smallest:,} (flat is 0.8 or more): {'; '.join(growth)}.")
     print(verdict(floor_ratios))
+    if args.abuse:
+        print(abuse_report(abuse, env_abuse, args.abuse_threads))
 
 
 if __name__ == "__main__":

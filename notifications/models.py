@@ -7,12 +7,18 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(state=Message.State.PENDING)
 
     def due_at(self, moment):
-        """Ready to be claimed for sending: pending and due, or claimed by a worker that never
-        recorded a result (it died or was killed mid-send) once its lease has run out."""
+        """Ready to be claimed for sending: pending and due, or claimed by a worker that stopped
+        (died or was killed) before it handed the message to the mail server, once its lease has
+        run out: the mail server cannot have it, so sending it is no copy."""
         return self.filter(
             models.Q(state=Message.State.PENDING, due_at__lte=moment)
-            | models.Q(state=Message.State.SENDING, claimed_until__lte=moment)
+            | models.Q(state=Message.State.SENDING, claimed_until__lte=moment, handed_over_at__isnull=True)
         )
+
+    def handover_lapsed_at(self, moment):
+        """Handed to the mail server by a worker that stopped before it recorded the answer, and
+        whose lease has run out: the mail server may or may not have the message."""
+        return self.filter(state=Message.State.SENDING, claimed_until__lte=moment, handed_over_at__isnull=False)
 
     def unclaimed_due_at(self, moment):
         """Due, with no task queued for it or sending it right now: what the sweep dispatches."""
@@ -32,7 +38,10 @@ class Message(models.Model):
 
     ``claimed_until`` is a lease. On a pending row it means a task for it is already queued, so
     the sweep does not queue another before then; on a sending row it means a worker is talking
-    to the mail server, and once the lease runs out with no result recorded the row is due again.
+    to the mail server, and once the lease runs out with no result recorded the row is due again,
+    unless ``handed_over_at`` says the worker had begun handing the message over. Then the mail
+    server may have it, and the row becomes "delivery uncertain" for an administrator to look at
+    and send again deliberately: never a copy sent by itself, never a message silently dropped.
     """
 
     class State(models.TextChoices):
@@ -40,6 +49,7 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Delivery uncertain")
 
     recipient = models.EmailField()
     template = models.CharField(max_length=100)
@@ -49,6 +59,8 @@ class Message(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Set, and committed, just before the message goes to the mail server; cleared by each claim.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

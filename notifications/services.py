@@ -162,31 +162,55 @@ def message_claim(*, message_id: int, moment: datetime) -> Message | None:
     The row is locked only for the claim, and a locked row is skipped, so two workers (or a task
     and the sweep) never both claim it. The claim counts as an attempt, so a worker that dies
     mid-send still uses one up; a message whose lease ran out at its last attempt is failed
-    rather than sent again.
+    rather than tried again.
     """
     with transaction.atomic():
         message = Message.objects.select_for_update(skip_locked=True).due_at(moment).filter(pk=message_id).first()
         if message is None:
-            return None  # sent already, not yet due, or another worker has it
+            return None  # sent already, not yet due, handed over, or another worker has it
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:  # only after a claim that ran out
             message.state = Message.State.FAILED
             message.claimed_until = None
-            message.last_error = "No result recorded: the worker stopped while sending."
+            message.last_error = "No result recorded: the worker stopped before handing the message over."
             message.save(update_fields=["state", "claimed_until", "last_error"])
             logger.error("Outbox message %s abandoned mid-send on its last attempt", message.pk)
             return None
         message.state = Message.State.SENDING
         message.claimed_until = moment + claim_lease()
+        message.handed_over_at = None
         message.attempts += 1
-        message.save(update_fields=["state", "claimed_until", "attempts"])
+        message.save(update_fields=["state", "claimed_until", "handed_over_at", "attempts"])
     return message
+
+
+def message_handover_mark(*, message: Message, moment: datetime) -> bool:
+    """Record, committed on its own, that a claimed message is about to go to the mail server;
+    False if the claim no longer holds (its lease ran out and the row was taken back), when the
+    message must not be sent.
+
+    From this mark on, a worker that stops without recording the answer leaves the row "delivery
+    uncertain" (message_handovers_lapsed_mark) rather than due again: one write per message buys
+    the promise that no message is sent twice without a person deciding it.
+    """
+    marked = Message.objects.filter(
+        pk=message.pk, state=Message.State.SENDING, claimed_until=message.claimed_until
+    ).update(handed_over_at=moment)
+    message.handed_over_at = moment if marked else None
+    return bool(marked)
+
+
+# Errors with no answer from the mail server: raised after the hand-over began, the server may have
+# taken the message (a timeout or a dropped line while waiting for the "250" after the data).
+NO_ANSWER_ERRORS = (ConnectionError, TimeoutError, SoftTimeLimitExceeded, smtplib.SMTPServerDisconnected)
 
 
 def message_record(*, message: Message, moment: datetime, error: Exception | None) -> Message:
     """Record how a claimed send went, in a second short transaction.
 
     Only the claim that sent it may record: if its lease ran out and another worker claimed the
-    row meanwhile, that worker's result is the one kept.
+    row meanwhile, that worker's result is the one kept. A row the sweep made "delivery uncertain"
+    while this worker waited for the mail server still takes this worker's answer, which settles it.
+    An error with no answer after the hand-over began leaves the row uncertain, not retried.
     """
     update = {"claimed_until": None}
     if error is None:
@@ -194,19 +218,28 @@ def message_record(*, message: Message, moment: datetime, error: Exception | Non
         update |= {"state": Message.State.SENT, "sent_at": moment, "last_error": "", "context": {}}
     else:
         update["last_error"] = f"{type(error).__name__}: {error}"[:500]
-        if isinstance(error, TRANSIENT_SEND_ERRORS) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        if message.handed_over_at and isinstance(error, NO_ANSWER_ERRORS):
+            update["state"] = Message.State.UNCERTAIN
+        elif isinstance(error, TRANSIENT_SEND_ERRORS) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
             update |= {"state": Message.State.PENDING, "due_at": moment + retry_delay(message.attempts)}
         else:
             update["state"] = Message.State.FAILED
     with transaction.atomic():
         recorded = Message.objects.filter(
-            pk=message.pk, state=Message.State.SENDING, claimed_until=message.claimed_until
+            pk=message.pk,
+            state__in=[Message.State.SENDING, Message.State.UNCERTAIN],
+            claimed_until=message.claimed_until,
         ).update(**update)
         if recorded and error is None:
             Attachment.objects.filter(message_id=message.pk).delete()  # in the mailbox now, as the context is
     if not recorded:
         logger.warning("Outbox message %s: the claim ran out before its result was recorded", message.pk)
-    message.refresh_from_db()
+        message.refresh_from_db()
+        return message
+    if update["state"] == Message.State.UNCERTAIN:
+        logger.error("Outbox message %s: delivery uncertain, no answer after the hand-over", message.pk)
+    for field, value in update.items():
+        setattr(message, field, value)
     return message
 
 
@@ -219,21 +252,24 @@ def send_error_for_log(error: Exception) -> str:
 
 
 def message_send(*, message_id: int, moment: datetime) -> Message | None:
-    """Send one due message: claim it, commit, send, record, and only then say goodbye to the
-    mail server.
+    """Send one due message at most once: claim it, commit, connect, mark it as being handed over,
+    send, record, and only then say goodbye to the mail server.
 
     No transaction or row lock is open while the mail server is talked to, so a slow or hung
-    server holds up only this worker, never the database. A transient failure (including a
-    timeout) puts the row back as pending with a later due time; after OUTBOX_MAX_ATTEMPTS, or
-    on a permanent failure, it is marked failed.
+    server holds up only this worker, never the database. A transient failure before the
+    hand-over (including a timeout) puts the row back as pending with a later due time; after
+    OUTBOX_MAX_ATTEMPTS, or on a permanent failure, it is marked failed.
 
-    Between the mail server taking the message and the row recording it there is a window no
-    design can close (SMTP has no two-phase commit): a worker killed there leaves a delivered
-    message claimed. It is kept as short as it can be: the result is recorded before QUIT, the
-    last round trip. When the claim lapses the message is sent again, with the same Message-ID:
-    at least once, never lost. A safeguarding alert or a sign-in link that never arrives does
-    harm, while a copy is rare (the kill has to land in a few milliseconds) and a mail client
-    can drop it by its Message-ID.
+    Between the mail server taking a message and the row recording it there is a window no
+    design can close (SMTP has no two-phase commit). The hand-over mark, committed before the
+    message is sent, tells that window apart: a worker that stopped before it left nothing at the
+    mail server, and the message is sent again once the claim lapses; one that stopped after it
+    may have delivered, and the row becomes "delivery uncertain", shown to administrators, who
+    can send it again. So nothing is sent twice by itself and nothing is lost unseen. Every try
+    carries the row's Message-ID, so a receiving system can drop a copy sent deliberately.
+
+    Database round trips per message: the claim (lock and update), the files, the mark, and the
+    record (update and the files' deletion).
     """
     message = message_claim(message_id=message_id, moment=moment)
     if message is None:
@@ -243,7 +279,12 @@ def message_send(*, message_id: int, moment: datetime) -> Message | None:
     try:
         email = message_render(message)
         connection = get_connection()
-        connection.open()
+        connection.open()  # connected and greeted: what can fail without the message going is done
+        if not message_handover_mark(message=message, moment=moment):
+            logger.warning("Outbox message %s: the claim ran out before the hand-over; not sent", message.pk)
+            connection.close()
+            message.refresh_from_db()
+            return message
         connection.send_messages([email])
     except TRANSIENT_SEND_ERRORS as exc:
         error = exc
@@ -264,6 +305,34 @@ def message_send(*, message_id: int, moment: datetime) -> Message | None:
                 connection.close()  # QUIT: the message is the server's and the row says so
             except Exception:  # noqa: S110 - a goodbye that fails changes nothing recorded
                 pass
+
+
+def message_handovers_lapsed_mark(*, moment: datetime) -> int:
+    """Make "delivery uncertain" every message whose worker stopped after handing it to the mail
+    server and before recording the answer, once its lease has run out; returns how many. They are
+    not sent again by themselves (the mail server may have them): administrators see them and
+    decide. The lease is kept, so a worker that was only slow can still record its answer."""
+    uncertain = Message.objects.handover_lapsed_at(moment).update(
+        state=Message.State.UNCERTAIN, last_error="No result recorded: the worker stopped while handing it over."
+    )
+    if uncertain:
+        logger.error("Outbox: %s message(s) left with delivery uncertain by a worker that stopped", uncertain)
+    return uncertain
+
+
+def message_resend(*, message_id: int, moment: datetime) -> bool:
+    """Send again, as an administrator decided, a message whose delivery is uncertain or that
+    failed: it becomes pending with fresh attempts and is queued after the commit. False if the
+    message is in neither state (sent or being sent meanwhile)."""
+    with transaction.atomic():
+        resent = Message.objects.filter(
+            pk=message_id, state__in=[Message.State.UNCERTAIN, Message.State.FAILED]
+        ).update(state=Message.State.PENDING, due_at=moment, attempts=0, claimed_until=None, handed_over_at=None)
+        if resent:
+            from .tasks import dispatch_after_commit, message_send
+
+            dispatch_after_commit(message_send, message_id)
+    return bool(resent)
 
 
 def due_messages_dispatch_claim(*, moment: datetime) -> list[int]:

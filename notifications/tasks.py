@@ -34,8 +34,11 @@ def message_send(message_id: int) -> None:
 @shared_task(name="notifications.sweep")
 def sweep() -> int:
     """Every minute: queue every due message not already queued or being sent (lost tasks,
-    broker outages, retries, workers that died mid-send)."""
-    ids = services.due_messages_dispatch_claim(moment=timezone.now())
+    broker outages, retries, workers that died before handing a message over); mark "delivery
+    uncertain" what a worker that died while handing it over left."""
+    moment = timezone.now()
+    services.message_handovers_lapsed_mark(moment=moment)
+    ids = services.due_messages_dispatch_claim(moment=moment)
     for message_id in ids:
         message_send.delay(message_id)
     return len(ids)

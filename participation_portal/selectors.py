@@ -56,5 +56,8 @@ def staff_dashboard(*, user) -> dict:
     return {
         "consultations": consultations,
         "outbox_due": Message.objects.due_at(now).count(),
-        "outbox_failed": Message.objects.filter(state=Message.State.FAILED).count(),
+        **Message.objects.aggregate(
+            outbox_failed=Count("pk", filter=Q(state=Message.State.FAILED)),
+            outbox_uncertain=Count("pk", filter=Q(state=Message.State.UNCERTAIN)),
+        ),
     }

@@ -74,6 +74,7 @@ def test_a_hung_mail_server_times_out_leaves_the_row_free_and_is_retried_later(s
         settings.EMAIL_TIMEOUT = 1
         result = services.message_send(message_id=message.pk, moment=message.due_at)
 
+    result.refresh_from_db()
     assert "error" not in seen_while_sending, seen_while_sending["error"]
     assert seen_while_sending["state"] == Message.State.SENDING  # the claim was committed first
     assert seen_while_sending["claimed_until"] is not None

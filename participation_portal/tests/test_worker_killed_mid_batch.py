@@ -1,6 +1,7 @@
-"""Real Celery workers, killed with SIGKILL in the middle of a batch of 300 e-mails, lose none and
-send a copy only when the kill lands between the mail server taking a message and the outbox
-recording it, a window no design can close (SMTP has no two-phase commit)."""
+"""Real Celery workers, killed with SIGKILL in the middle of a batch of 300 e-mails, send none twice
+and lose none unseen: a message whose worker was killed while handing it to the mail server (the
+window no design can close, SMTP having no two-phase commit) is "delivery uncertain", shown to
+administrators, never sent again by itself; every other message reaches the mail server once."""
 
 import os
 import random
@@ -49,7 +50,7 @@ class CountingSMTPHandler(socketserver.StreamRequestHandler):
                     data.append(part)
                 headers = BytesHeaderParser().parsebytes(b"".join(data))
                 self.server.accepted(headers["Message-ID"])
-                if self.server.kill_before_reply():
+                if self.server.kill_before_reply(headers["Message-ID"]):
                     return  # the worker is dead: it never hears that the message was taken
                 self.reply("250 queued")
             elif verb == b"QUIT":
@@ -68,12 +69,14 @@ class CountingSMTPServer(socketserver.ThreadingTCPServer):
         self.deliveries = Counter()
         self.lock = threading.Lock()
         self.kill_at = None  # (deliveries, worker process)
+        self.caught_in_window = None  # the Message-ID the server took as it killed the worker
 
-    def kill_before_reply(self):
+    def kill_before_reply(self, message_id):
         """SIGKILL the worker once the server has taken a message and before its "250" is sent:
         the mail server has the message and the outbox cannot know."""
         if self.kill_at and self.delivered() >= self.kill_at[0]:
             worker, self.kill_at = self.kill_at[1], None
+            self.caught_in_window = message_id
             worker.send_signal(signal.SIGKILL)
             worker.wait(10)
             return True
@@ -127,7 +130,7 @@ def wait_for(condition, timeout, what):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_workers_killed_mid_batch_lose_nothing_and_copy_only_what_a_kill_caught_in_the_window():
+def test_workers_killed_mid_batch_send_nothing_twice_and_leave_only_uncertain_what_a_kill_caught_handing_over():
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
         pytest.skip("set CELERY_BROKER_URL to a Redis server to run the worker test")
     if connection.vendor != "postgresql":
@@ -156,9 +159,9 @@ def test_workers_killed_mid_batch_lose_nothing_and_copy_only_what_a_kill_caught_
     server = CountingSMTPServer()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     # The first kill comes the moment the mail server has taken a message, before the worker
-    # hears so: inside the window; the others a random few milliseconds after a delivery count, so they land anywhere
-    # in a worker's work (rendering, the claim, the SMTP talk, the record). The seed is fixed so
-    # a failure can be repeated.
+    # hears so: inside the window; the others a random few milliseconds after a delivery count, so
+    # they land anywhere in a worker's work (rendering, the claim, the hand-over mark, the SMTP
+    # talk, the record). The seed is fixed so a failure can be repeated.
     rng = random.Random(11)
     thresholds = sorted(rng.sample(range(30, MESSAGES - 30), KILLS))
     started = time.monotonic()
@@ -176,24 +179,21 @@ def test_workers_killed_mid_batch_lose_nothing_and_copy_only_what_a_kill_caught_
             finally:
                 worker.kill()
                 worker.wait(10)
-        # A message the server has whose row is still being sent: a kill hit the window there.
-        claimed = set(Message.objects.filter(state=Message.State.SENDING).values_list("pk", flat=True))
-        caught_in_window = sum(1 for h in server.deliveries if header_of.get(h) in claimed)
-
         worker = worker_start(server.server_address[1])
         try:
             # The queued tasks drain; then the sweep (run here every second, as beat would every
-            # minute) queues again what the dead workers left: a task a worker had taken but not
-            # started, and, once their claims lapse, the messages they were sending.
-            def all_sent():
-                if not Message.objects.exclude(state=Message.State.SENT).exists():
+            # minute) queues again what the dead workers left before handing over (a task a worker
+            # had taken but not started, a message claimed and not yet handed over) and, once their
+            # claims lapse, marks uncertain what they were handing over.
+            def all_settled():
+                if not Message.objects.exclude(state__in=[Message.State.SENT, Message.State.UNCERTAIN]).exists():
                     return True
                 if not queue_length():
                     tasks.sweep()
                 time.sleep(0.5)
                 return False
 
-            wait_for(all_sent, 45, "every message to be recorded as sent")
+            wait_for(all_settled, 45, "every message to be recorded as sent or delivery uncertain")
         finally:
             worker.kill()
             worker.wait(10)
@@ -203,14 +203,18 @@ def test_workers_killed_mid_batch_lose_nothing_and_copy_only_what_a_kill_caught_
         app.control.purge()
     took = time.monotonic() - started
 
-    copies = {h: n for h, n in server.deliveries.items() if n > 1}
-    assert set(server.deliveries) == set(header_of), "every message reached the mail server"
-    # Each kill that caught a message in the window made exactly one copy of it, with the same
-    # Message-ID; every other kill made none.
-    assert 1 <= caught_in_window <= KILLS
-    assert sum(n - 1 for n in copies.values()) == len(copies) == caught_in_window, copies
-    assert not Message.objects.exclude(state=Message.State.SENT).exists()
+    sent = set(Message.objects.filter(state=Message.State.SENT).values_list("pk", flat=True))
+    uncertain = set(Message.objects.filter(state=Message.State.UNCERTAIN).values_list("pk", flat=True))
+    delivered = {header_of[h]: n for h, n in server.deliveries.items()}
+    assert max(delivered.values()) == 1, {pk: n for pk, n in delivered.items() if n > 1}  # no copy, ever
+    assert len(sent) + len(uncertain) == MESSAGES
+    assert all(delivered.get(pk) == 1 for pk in sent), "every message recorded as sent reached the server once"
+    # Only a worker killed between the hand-over mark and the record leaves a message uncertain: at
+    # most one per kill (a worker sends one at a time), and the first kill was made to land there.
+    assert header_of[server.caught_in_window] in uncertain and len(uncertain) <= KILLS
+    assert set(header_of.values()) - set(delivered) <= uncertain, "a message not delivered is never lost unseen"
     print(
-        f"\n{MESSAGES} messages, {KILLS} workers killed in {took:.1f} s: {caught_in_window} kill(s) in the window, "
-        f"{len(copies)} copy(ies)"
+        f"\n{MESSAGES} messages, {KILLS} workers killed in {took:.1f} s: {len(sent)} sent once, "
+        f"{len(uncertain)} delivery uncertain ({sum(1 for pk in uncertain if pk in delivered)} of them delivered), "
+        f"0 copies"
     )
