@@ -12,8 +12,9 @@ from fractions import Fraction
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -999,24 +1000,29 @@ class Replies:
 
 
 def replies_for(session: Session) -> Replies:
-    """The counts in one query, the arrangement totals in a second, whatever the number invited."""
-    invitations = session.invitations.all()
-    counts = invitations.aggregate(
-        invited=Count("pk"),
-        yes=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=True)),
-        maybe=Count("pk", filter=Q(reply=Reply.MAYBE)),
-        no=Count("pk", filter=Q(reply=Reply.NO)),
-        waiting=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=False)),
+    """The counts, and what those coming or maybe coming need as totals, in one query counted in the
+    database, whatever the number invited."""
+    coming = Q(reply=Reply.YES, waiting_since__isnull=True) | Q(reply=Reply.MAYBE)
+    # Each arrangement is a fixed word, stored quoted in the JSON list, so finding it quoted in the
+    # list's text finds exactly that arrangement, on every database.
+    needing = {
+        value: Count("pk", filter=coming & Q(arrangements_text__contains=f'"{value}"')) for value in Arrangement.values
+    }
+    counts = (
+        session.invitations.annotate(arrangements_text=Cast("arrangements", models.TextField()))
+        .order_by()
+        .aggregate(
+            invited=Count("pk"),
+            yes=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=True)),
+            maybe=Count("pk", filter=Q(reply=Reply.MAYBE)),
+            no=Count("pk", filter=Q(reply=Reply.NO)),
+            waiting=Count("pk", filter=Q(reply=Reply.YES, waiting_since__isnull=False)),
+            other_needs=Count("pk", filter=coming & ~Q(access_needs="")),
+            **{f"need_{value}": count for value, count in needing.items()},
+        )
     )
-    totals: dict[str, int] = {}
-    other = 0
-    coming = invitations.coming_or_maybe() if counts["yes"] or counts["maybe"] else invitations.none()
-    for arrangements, written in coming.values_list("arrangements", "access_needs"):
-        for value in arrangements or []:
-            totals[value] = totals.get(value, 0) + 1
-        other += bool(written)
-    needs = [(Arrangement(value).label, totals[value]) for value in Arrangement.values if totals.get(value)]
-    return Replies(**counts, needs=needs, other_needs=other)
+    needs = [(Arrangement(value).label, counts.pop(f"need_{value}")) for value in Arrangement.values]
+    return Replies(**counts, needs=[(label, total) for label, total in needs if total])
 
 
 def invitees_needs_view(*, session: Session, viewer: User, moment: datetime):
