@@ -19,7 +19,8 @@ Sources on the portal today:
   polarities in one text. The Friends and Family Test rating goes on the first answer's item only,
   so the report's rating counts count each person once; feedback with a rating and no written
   answer is filed as one item that says so (never quotable), so its rating is counted too. Feedback
-  flagged for safeguarding, then or later, is marked as concerning child protection.
+  flagged for safeguarding, then or later, is marked as concerning child protection; each item
+  names its feedback, so an open flag keeps it out of the coding queue until the flag is handled.
 - co-production sessions: a session holds its title, purpose, agenda and register, which the
   council wrote, not participants; nothing on a session is participants' feedback yet. The seam is
   ``session_comments``: when sessions record what participants said (outcomes or comments), it
@@ -143,6 +144,7 @@ def case_feedback_items(feedback: CaseFeedback) -> list[FeedbackItem]:
         "team_id": feedback.case.team_id if feedback.case else feedback.team_id,
         "received_on": timezone.localdate(feedback.received_at),
         "child_protection": feedback.flagged_at is not None,
+        "case_feedback_id": feedback.pk,
         "source_url": reverse("feedback:feedback", kwargs={"feedback_pk": feedback.pk}),
     }
     answers = [(answer, getattr(feedback, answer).strip()) for answer in CASE_ANSWERS]

@@ -143,7 +143,8 @@ def world(db, tmp_path, settings):
     code = FeedbackCodeFactory(
         case__team=owning, issued_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30)
     )
-    case_feedback = CaseFeedbackFactory(case=code.case)
+    # Flagged, not yet handled: the review page has a concern to show.
+    case_feedback = CaseFeedbackFactory(case=code.case, flagged_at=timezone.now(), flag_reason="Worrying")
     batch = LetterBatch.objects.create(day=timezone.localdate(), made_at=timezone.now(), letters=1)
     batch.pdf.save("letters.pdf", ContentFile(b"%PDF-1.4 letters"), save=True)
     FeedbackLetter.objects.create(case=code.case, batch=batch, made_at=timezone.now())
