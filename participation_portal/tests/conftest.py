@@ -40,6 +40,7 @@ from coproduction.tests.factories import (
     ParticipationGroupFactory,
     RecognitionFactory,
     RegisterEntryFactory,
+    SessionCommentFactory,
     SessionFactory,
 )
 from feedback.models import (
@@ -133,6 +134,7 @@ def world(db, tmp_path, settings):
     upcoming = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=7), capacity=5)
     invitation = InvitationFactory(session=upcoming, participant=membership.participant)
     outcome = AgreedOutcomeFactory(session=session)
+    SessionCommentFactory(session=session)
     MinutesFactory(session=session)  # a draft, so the approval page has something to approve
     action = ActionFactory(source_session=session)
     recognition = RecognitionFactory(session=session, participant=membership.participant)  # accepted, not paid

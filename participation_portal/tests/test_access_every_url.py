@@ -162,6 +162,8 @@ EXPECTED = {
     # team (or a manager) updates one.
     "coproduction:outcome-add": STAFF_CHANGE,
     "coproduction:outcome-remove": STAFF_CHANGE,
+    # Participants' comments at a session (a role, never a name): recorded by its team or a manager.
+    "coproduction:comment-add": STAFF_CHANGE,
     "coproduction:minutes": STAFF_CHANGE,
     "coproduction:minutes-approve": STAFF_CHANGE,
     "coproduction:action-add": STAFF_CHANGE,
@@ -288,6 +290,7 @@ ADMIN_MODELS = {
     "coproduction_registerentry": (200, 403, 200, 403, 200),
     "coproduction_invitation": (200, 403, 200, 403, 200),
     "coproduction_agreedoutcome": (200, 403, 200, 403, 200),
+    "coproduction_sessioncomment": (200, 403, 200, 403, 200),
     "coproduction_minutes": (200, 403, 200, 403, 200),
     "coproduction_action": (200, 403, 200, 403, 200),
     "coproduction_recognition": (200, 403, 200, 403, 200),
