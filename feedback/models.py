@@ -10,12 +10,13 @@ Consultations and co-production never import this app: the collation job reads t
 what they hold as feedback items, once each (``FeedbackItem.source_key`` is unique).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -640,6 +641,28 @@ class Disposition(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
 
+class TimeOfDay(models.TextChoices):
+    """The parts of the day a call is tried in (local time): a family not answering is tried again in
+    another part of the day. Where each begins is ``TIME_OF_DAY_STARTS``, the one place it is said."""
+
+    MORNING = "morning", _("morning")
+    AFTERNOON = "afternoon", _("afternoon")
+    EVENING = "evening", _("evening")
+
+    @classmethod
+    def of(cls, moment: datetime) -> "TimeOfDay":
+        local = timezone.localtime(moment).time()
+        found = cls.MORNING
+        for part, starts in TIME_OF_DAY_STARTS:
+            if local >= starts:
+                found = part
+        return found
+
+
+# Each part of the day from its start to the next one's; the morning is everything before noon.
+TIME_OF_DAY_STARTS = ((TimeOfDay.AFTERNOON, time(12)), (TimeOfDay.EVENING, time(17)))
+
+
 class CallStatus(models.TextChoices):
     OPEN = "open", _("To call")
     COMPLETED = "completed", _("Completed")
@@ -718,6 +741,10 @@ class CallAttempt(models.Model):
 
     def __str__(self):
         return self.get_disposition_display()
+
+    @property
+    def time_of_day(self) -> TimeOfDay:
+        return TimeOfDay.of(self.made_at)
 
 
 # --- Six-monthly theme reports -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,7 +44,17 @@ from .forms import (
     FlagHandledForm,
     RecordFeedbackForm,
 )
-from .models import CallStatus, CaseFeedback, ClosedCase, FollowUpCall, FollowUpSample, LetterBatch, PictureAnswer
+from .models import (
+    CallAttempt,
+    CallStatus,
+    CaseFeedback,
+    ClosedCase,
+    Disposition,
+    FollowUpCall,
+    FollowUpSample,
+    LetterBatch,
+    PictureAnswer,
+)
 from .rules import cases_for
 from .services import CodeProblem
 
@@ -373,8 +383,12 @@ class CallListView(FeedbackStaffMixin, generic.ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        no_answers = CallAttempt.objects.filter(disposition=Disposition.NO_ANSWER).only("call_id", "made_at")
         open_calls = (
-            FollowUpCall.objects.open().select_related("case__team", "caller").annotate(attempt_count=Count("attempts"))
+            FollowUpCall.objects.open()
+            .select_related("case__team", "caller")
+            .annotate(attempt_count=Count("attempts"))
+            .prefetch_related(Prefetch("attempts", queryset=no_answers, to_attr="no_answers"))
         )
         if not self.request.user.has_perm("accounts.work_across_teams"):
             open_calls = open_calls.filter(caller=self.request.user)
@@ -382,6 +396,8 @@ class CallListView(FeedbackStaffMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        for call in context["calls"]:
+            call.times_untried = services_calls.times_untried([attempt.made_at for attempt in call.no_answers])
         context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
         context["today"] = timezone.localdate()
         return context
@@ -427,10 +443,13 @@ class CallView(FeedbackStaffMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         call = self.call
         services.case_details_view(case=call.case, viewer=self.request.user, moment=timezone.now())
+        attempts = list(call.attempts.select_related("made_by"))
+        no_answers = [attempt.made_at for attempt in attempts if attempt.disposition == Disposition.NO_ANSWER]
         return super().get_context_data(**kwargs) | {
             "call": call,
             "case": call.case,
-            "attempts": list(call.attempts.select_related("made_by")),
+            "attempts": attempts,
+            "times_untried": services_calls.times_untried(no_answers),
             "is_open": call.status == CallStatus.OPEN,
         }
 
