@@ -80,7 +80,8 @@ def sample_pick(*, seed: str, considered: dict[str, list[int]], rule: dict) -> l
 
 def cases_eligible(*, quarter_start: date):
     """The quarter's closed cases that may be called: no feedback, no do-not-contact flag, and not
-    drawn in a sample of the twelve months before."""
+    drawn in a sample of the twelve months before. A safeguarding flag is raised on feedback, so a
+    case with a flag, open or handled, is never called: the call asks for feedback it already gave."""
     end = quarter_after(quarter_start)
     year_before = date(quarter_start.year - 1, quarter_start.month, 1)
     recently_called = FollowUpCall.objects.filter(sample__quarter_start__gte=year_before).values("case_id")
