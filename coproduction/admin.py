@@ -26,6 +26,7 @@ from .models import (
     Recognition,
     RegisterEntry,
     Session,
+    SessionComment,
 )
 
 
@@ -100,6 +101,13 @@ class InvitationAdmin(ReadOnlyAdmin):
 @admin.register(AgreedOutcome)
 class AgreedOutcomeAdmin(ReadOnlyAdmin):
     list_display = ["session", "text", "recorded_at"]
+    list_select_related = ["session"]
+    search_fields = ["text", "session__title"]
+
+
+@admin.register(SessionComment)
+class SessionCommentAdmin(ReadOnlyAdmin):
+    list_display = ["session", "said_by", "text", "recorded_at"]
     list_select_related = ["session"]
     search_fields = ["text", "session__title"]
 

@@ -1,7 +1,7 @@
 """Demo participation groups, participants and memberships (one group closed), and sessions: past ones
 with registers (one warned about) and upcoming ones with agendas, invitations and replies (one session
-full, with a waiting list); agreed outcomes, minutes (approved and draft) and actions in every state,
-overdue among them, carried to the group's next session. Safe to run twice."""
+full, with a waiting list); agreed outcomes, participants' comments, minutes (approved and draft) and
+actions in every state, overdue among them, carried to the group's next session. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -32,6 +32,7 @@ from .models import (
     RecognitionKind,
     Reply,
     Session,
+    SessionComment,
 )
 
 DEMO_GROUPS = [
@@ -113,6 +114,8 @@ def demo_load(*, moment: datetime) -> None:
         invitations_load(moment=moment)
     if not Action.objects.exists():
         follow_up_load(moment=moment)
+    if not SessionComment.objects.exists():
+        comments_load(moment=moment)
     if not Recognition.objects.exists():
         ledger_load(moment=moment)
 
@@ -378,6 +381,30 @@ def follow_up_load(*, moment: datetime) -> None:
         moment=board_after,
     )
     action(board, "Publish the priorities on the Local Offer.", -3, owner_team=board.team)
+
+
+def comments_load(*, moment: datetime) -> None:
+    """What participants said at the two past sessions, recorded by staff with the role of who said it
+    (the nightly collation files these as feedback items)."""
+    manager = User.objects.get(email="manager@example.gov.uk")
+    booking = Session.objects.get(title="Short breaks booking: what families need")
+    board = Session.objects.get(title="Partnership board: priorities for next year")
+    parent, young = ParticipantRole.PARENT_CARER, ParticipantRole.YOUNG_PERSON
+    professional = ParticipantRole.PROFESSIONAL
+    for session, text, said_by, quote in (
+        (booking, "I fill in the same details three times for one weekend's break.", parent, True),
+        (booking, "The short breaks list online was out of date when we looked.", parent, False),
+        (board, "Young people want to hear about college options before Year 11.", young, True),
+        (board, "Assessment waits are the first thing families ask us about.", professional, True),
+    ):
+        follow_up.comment_add(
+            session=session,
+            user=manager,
+            text=text,
+            said_by=said_by,
+            consent_to_quote=quote,
+            moment=session.ends_at + timedelta(hours=1),
+        )
 
 
 # The payments ledger: (session title, participant reference, kind, amount, answer, paid days after).

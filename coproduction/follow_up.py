@@ -1,5 +1,6 @@
 """What comes out of a session, and following it up: agreed outcomes, minutes (approved once and then
-e-mailed to those present), and actions with their progress and the weekly reminder of overdue ones.
+e-mailed to those present), actions with their progress and the weekly reminder of overdue ones, and
+participants' comments (the feedback app collates them as feedback).
 
 Each function checks who is asking (rules.py), is atomic, and raises ValidationError with a code. The
 e-mails go through the outbox, each with a key that makes a second queueing a no-op.
@@ -29,7 +30,9 @@ from .models import (
     Minutes,
     Overdue,
     Participant,
+    ParticipantRole,
     Session,
+    SessionComment,
 )
 from .services import refuse, register_people
 
@@ -93,6 +96,31 @@ def outcome_remove(*, outcome: AgreedOutcome, user: User, moment: datetime) -> N
     follow_up_check(session=session, user=user, moment=moment)
     minutes_approved_check(session)
     AgreedOutcome.objects.filter(pk=outcome.pk).delete()
+
+
+# --- Participants' comments ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *, session: Session, user: User, text: str, said_by: str, consent_to_quote: bool, moment: datetime
+) -> SessionComment:
+    """Record something a participant said at the session, with the role of who said it (never their
+    name) and whether they agreed to be quoted. Unlike outcomes, comments may be added after the
+    minutes are approved: they are what people said, not what the group agreed."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    follow_up_check(session=session, user=user, moment=moment)
+    text = required_text("text", text, _("Enter what was said"))
+    if said_by not in ParticipantRole.values:
+        raise field_error("said_by", _("Select who said it"), "invalid")
+    return SessionComment.objects.create(
+        session=session,
+        text=text,
+        said_by=said_by,
+        consent_to_quote=bool(consent_to_quote),
+        recorded_by=user,
+        recorded_at=moment,
+    )
 
 
 # --- Minutes ---------------------------------------------------------------------------------------------
@@ -349,14 +377,16 @@ def overdue_marked(actions, today: date) -> list[Action]:
 
 
 def session_follow_up(session: Session, *, today: date) -> dict:
-    """What a session page shows of its follow-up: outcomes, minutes, its own actions, and the open
-    actions carried from earlier sessions of the group. Four queries, whatever the numbers."""
+    """What a session page shows of its follow-up: outcomes, participants' comments, minutes, its own
+    actions, and the open actions carried from earlier sessions of the group. Five queries, whatever
+    the numbers."""
     own = overdue_marked(session.actions.for_list().order_by("due_on", "pk")[: SHOWN_ON_SESSION + 1], today)
     carried = overdue_marked(
         Action.objects.carried_to(session).for_list().order_by("due_on", "pk")[: SHOWN_ON_SESSION + 1], today
     )
     return {
         "outcomes": list(session.outcomes.all()[:SHOWN_ON_SESSION]),
+        "comments": list(session.comments.all()[:SHOWN_ON_SESSION]),
         "session_minutes": Minutes.objects.filter(session=session).first(),
         "session_actions": own[:SHOWN_ON_SESSION],
         "more_session_actions": len(own) > SHOWN_ON_SESSION,

@@ -12,7 +12,7 @@ from common.text import NulFreeFormMixin
 
 from .follow_up import TEXT_MAX
 from .forms import FilterForm, ServiceErrorsMixin, choices_with_all
-from .models import ActionStatus, Participant
+from .models import ActionStatus, Participant, ParticipantRole
 
 
 class OutcomeForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
@@ -31,6 +31,34 @@ class OutcomeForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("text", rows=4), Field.checkbox("agreed"), button=_("Record outcome"))
+
+
+class CommentForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("What did they say?"),
+        help_text=_("In their words. Leave out names, of them or of anyone else."),
+        widget=forms.Textarea,
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Enter what was said")},
+    )
+    said_by = GovRadios(
+        label=_("Who said it?"),
+        help_text=_("Their role only, never their name."),
+        choices=ParticipantRole.choices,
+        error_messages={"required": _("Select who said it")},
+    )
+    consent_to_quote = forms.BooleanField(
+        label=_("They agreed that their words may be quoted without their name"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.textarea("text", rows=4),
+            Field.radios("said_by", legend_size=Size.SMALL),
+            Field.checkbox("consent_to_quote"),
+            button=_("Record the comment"),
+        )
 
 
 class MinutesForm(ServiceErrorsMixin, NulFreeFormMixin, forms.Form):

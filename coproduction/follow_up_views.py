@@ -1,5 +1,6 @@
-"""Staff pages for what a session agreed and its follow-up: outcomes, minutes and their approval,
-actions (recorded from a session, updated with progress) and the actions list across all sessions.
+"""Staff pages for what a session agreed and its follow-up: outcomes, participants' comments, minutes
+and their approval, actions (recorded from a session, updated with progress) and the actions list
+across all sessions.
 
 Every staff role reads them; the session's team (or a manager) records and approves, and the team
 that follows an action up (or a manager) updates it (rules.py). Every write goes through follow_up.py.
@@ -17,7 +18,7 @@ from django.views import generic
 
 from . import follow_up
 from .follow_up import SHOWN_ON_SESSION, overdue_marked
-from .follow_up_forms import ActionFilterForm, ActionForm, ActionUpdateForm, MinutesForm, OutcomeForm
+from .follow_up_forms import ActionFilterForm, ActionForm, ActionUpdateForm, CommentForm, MinutesForm, OutcomeForm
 from .models import Action, AgreedOutcome, Minutes, Overdue, Participant
 from .views import CANCELLED_REFUSAL, CoproductionStaffMixin, PagedListMixin, RecordPageMixin, SessionMixin
 
@@ -81,6 +82,27 @@ class OutcomeRemoveView(FollowUpMixin, generic.TemplateView):
         except ValidationError as error:
             return self.refused(error)
         messages.success(request, _("Outcome removed."))
+        return redirect(self.section_url())
+
+
+class CommentAddView(FollowUpMixin, generic.FormView):
+    template_name = "coproduction/staff/comment_form.html"
+    form_class = CommentForm
+    section = "comments"
+
+    def form_valid(self, form):
+        try:
+            follow_up.comment_add(
+                session=self.session,
+                user=self.request.user,
+                text=form.cleaned_data["text"],
+                said_by=form.cleaned_data["said_by"],
+                consent_to_quote=form.cleaned_data["consent_to_quote"],
+                moment=timezone.now(),
+            )
+        except ValidationError as error:
+            return self.refused_or_invalid(form, error)
+        messages.success(self.request, _("Comment recorded."))
         return redirect(self.section_url())
 
 

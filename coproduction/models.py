@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -574,6 +574,46 @@ class AgreedOutcome(models.Model):
 
     class Meta:
         ordering = ["session", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+SESSION_COMMENT_KEY = "coproduction.sessioncomment:"
+
+
+class SessionCommentQuerySet(models.QuerySet):
+    def recorded_since(self, moment: datetime):
+        return self.filter(recorded_at__gte=moment)
+
+    def with_feedback_key(self):
+        """Each comment's ``feedback_key`` ("coproduction.sessioncomment:<pk>"): the key the feedback app
+        files it under, once, so it can ask in the same query which comments it has not filed yet."""
+        return self.annotate(feedback_key=Concat(Value(SESSION_COMMENT_KEY), Cast("pk", models.CharField())))
+
+
+class SessionComment(models.Model):
+    """Something a participant said at a session, in their words, recorded by staff. Who said it is a
+    role only, never a name, so it can be read as feedback (the feedback app collates it) without
+    becoming a record about a person."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("what was said"))
+    said_by = models.CharField(_("who said it"), max_length=30, choices=ParticipantRole.choices)
+    consent_to_quote = models.BooleanField(_("may be quoted without their name"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = SessionCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(said_by__in=ParticipantRole.values), name="session_comment_role_known"),
+            models.CheckConstraint(condition=~Q(text=""), name="session_comment_has_text"),
+        ]
 
     def __str__(self):
         return self.text[:60]

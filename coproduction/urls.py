@@ -102,6 +102,11 @@ staff += [
         name="outcome-remove",
     ),
     path(
+        "staff/coproduction/sessions/<int:session_pk>/comments/add/",
+        follow_up_views.CommentAddView.as_view(),
+        name="comment-add",
+    ),
+    path(
         "staff/coproduction/sessions/<int:session_pk>/minutes/", follow_up_views.MinutesView.as_view(), name="minutes"
     ),
     path(

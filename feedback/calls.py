@@ -32,10 +32,11 @@ from .models import (
     Disposition,
     FollowUpCall,
     FollowUpSample,
+    TimeOfDay,
 )
 
 CATCH_UP_QUARTERS = 4  # a job stopped for longer than a year draws the last four quarters only
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # no answers before a call is unreachable: one in each part of the day (TimeOfDay)
 
 
 def quarter_start_of(day: date) -> date:
@@ -79,7 +80,8 @@ def sample_pick(*, seed: str, considered: dict[str, list[int]], rule: dict) -> l
 
 def cases_eligible(*, quarter_start: date):
     """The quarter's closed cases that may be called: no feedback, no do-not-contact flag, and not
-    drawn in a sample of the twelve months before."""
+    drawn in a sample of the twelve months before. A safeguarding flag is raised on feedback, so a
+    case with a flag, open or handled, is never called: the call asks for feedback it already gave."""
     end = quarter_after(quarter_start)
     year_before = date(quarter_start.year - 1, quarter_start.month, 1)
     recently_called = FollowUpCall.objects.filter(sample__quarter_start__gte=year_before).values("case_id")
@@ -158,6 +160,27 @@ def samples_catch_up(*, moment: datetime) -> list[FollowUpSample]:
     ]
 
 
+def times_untried(no_answers: list[datetime]) -> list[TimeOfDay]:
+    """The parts of the day a family that did not answer at ``no_answers`` has not been tried in yet."""
+    tried = {TimeOfDay.of(moment) for moment in no_answers}
+    return [part for part in TimeOfDay if part not in tried]
+
+
+def no_answer_time_check(call: FollowUpCall, moment: datetime) -> None:
+    """A family that did not answer is tried again at another time of day: a no answer in a part of the
+    day tried already is refused beside the outcome, so the caller tries later instead."""
+    earlier = list(call.attempts.filter(disposition=Disposition.NO_ANSWER).values_list("made_at", flat=True))
+    part = TimeOfDay.of(moment)
+    if part in times_untried(earlier):
+        return
+    untried = ", ".join(str(other.label) for other in times_untried(earlier))
+    message = _("They did not answer in the %(part)s before. Try again at another time of day: %(untried)s.") % {
+        "part": part.label,
+        "untried": untried,
+    }
+    raise ValidationError({"disposition": ValidationError(message, code="time_of_day_tried")})
+
+
 CLOSING = {
     Disposition.COMPLETE: CallStatus.COMPLETED,
     Disposition.PARTIAL: CallStatus.COMPLETED,
@@ -172,8 +195,9 @@ def call_attempt_record(
     *, call: FollowUpCall, user: User, disposition: str, moment: datetime, notes: str = "", answers: dict | None = None
 ) -> FollowUpCall:
     """One attempt at a call, by its caller (or a manager). Feedback given is recorded as telephone
-    feedback on the case; no answer is tried again, up to three attempts, then the call is closed as
-    unreachable. A closed call takes no more attempts."""
+    feedback on the case; no answer is tried again at another time of day (morning, afternoon,
+    evening: a no answer in a part of the day tried already is refused, code ``time_of_day_tried``),
+    and after three no answers the call is closed as unreachable. A closed call takes no more attempts."""
     from .services import feedback_record
 
     call = FollowUpCall.objects.select_for_update(of=("self",)).select_related("case__team").get(pk=call.pk)
@@ -183,13 +207,15 @@ def call_attempt_record(
         refuse(_("This call is closed."), code="closed")
     if disposition not in Disposition.values:
         raise ValidationError({"disposition": ValidationError(_("Select the outcome of the call"), code="invalid")})
+    if disposition == Disposition.NO_ANSWER:
+        no_answer_time_check(call, moment)
     CallAttempt.objects.create(call=call, made_at=moment, made_by=user, disposition=disposition, notes=notes.strip())
     if disposition in (Disposition.COMPLETE, Disposition.PARTIAL):
         feedback_record(
             user=user, channel=Channel.TELEPHONE, team=None, case=call.case, received_at=moment, answers=answers or {}
         )
     status = CLOSING.get(disposition)
-    if disposition == Disposition.NO_ANSWER and call.attempts.count() >= MAX_ATTEMPTS:
+    if disposition == Disposition.NO_ANSWER and call.attempts.filter(disposition=disposition).count() >= MAX_ATTEMPTS:
         status = CallStatus.UNREACHABLE
     if status:
         call.status, call.closed_at = status, moment

@@ -2,6 +2,7 @@
 
 A coding is one person's: an item coded by two people holds both, which is what the agreement
 measure compares. Accepting a suggestion is a coding like any other, made by the person who accepts it.
+Feedback awaiting safeguarding review (an open flag) is not coded until the flag is handled.
 """
 
 from collections.abc import Iterable
@@ -28,6 +29,15 @@ def ensure_codable(theme: Theme, polarity: str) -> None:
         raise ValidationError(_("Select whether it works well, needs improving or is missing."), code="polarity")
 
 
+def ensure_not_awaiting_review(items: Iterable[FeedbackItem]) -> None:
+    pks = [item.pk for item in items]
+    if FeedbackItem.objects.filter(pk__in=pks).awaiting_safeguarding_review().exists():
+        raise ValidationError(
+            _("Feedback flagged as a safeguarding concern is coded once the concern is handled."),
+            code="awaiting_safeguarding_review",
+        )
+
+
 def change_record(coding: Coding, action: str, *, by: User, moment: datetime) -> CodingChange:
     return CodingChange.objects.create(
         item_id=coding.item_id,
@@ -45,6 +55,7 @@ def coding_apply(*, item: FeedbackItem, theme: Theme, polarity: str, coder: User
     polarity changes their coding. Each change is recorded."""
     ensure_may_code(coder)
     ensure_codable(theme, polarity)
+    ensure_not_awaiting_review([item])
     return coding_write(item=item, theme=theme, polarity=polarity, coder=coder, moment=moment)[0]
 
 
@@ -79,6 +90,8 @@ def codings_bulk_apply(
     """Code every item with one theme and polarity (the inbox's selected items); how many changed."""
     ensure_may_code(coder)
     ensure_codable(theme, polarity)
+    items = list(items)
+    ensure_not_awaiting_review(items)
     return sum(coding_write(item=item, theme=theme, polarity=polarity, coder=coder, moment=moment)[1] for item in items)
 
 

@@ -19,11 +19,14 @@ Sources on the portal today:
   polarities in one text. The Friends and Family Test rating goes on the first answer's item only,
   so the report's rating counts count each person once; feedback with a rating and no written
   answer is filed as one item that says so (never quotable), so its rating is counted too. Feedback
-  flagged for safeguarding, then or later, is marked as concerning child protection.
-- co-production sessions: a session holds its title, purpose, agenda and register, which the
-  council wrote, not participants; nothing on a session is participants' feedback yet. The seam is
-  ``session_comments``: when sessions record what participants said (outcomes or comments), it
-  returns those rows, keyed "coproduction.<model>:<pk>", and the job files them with no other change.
+  flagged for safeguarding, then or later, is marked as concerning child protection; each item
+  names its feedback, so an open flag keeps it out of the coding queue until the flag is handled.
+- co-production sessions: what participants said at a session, recorded by staff as comments
+  (``SessionComment``: the words, the role of who said it, never a name, and their consent to
+  quote), keyed "coproduction.sessioncomment:<pk>", with the session's team. Sessions have no Local
+  Offer area (coproduction does not know consultations' areas), so the item has none. A session's
+  title, purpose, agenda, register and agreed outcomes are the council's words, not participants'
+  feedback, and are not filed.
 """
 
 from collections.abc import Iterable
@@ -36,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Answer, Channel, QuestionKind, SafeguardingFlag
+from coproduction.models import SessionComment
 
 from .models import CaseFeedback, FeedbackChannel, FeedbackItem, FeedbackSource, FriendsAndFamilyRating
 from .models import Channel as CaseChannel
@@ -143,6 +147,7 @@ def case_feedback_items(feedback: CaseFeedback) -> list[FeedbackItem]:
         "team_id": feedback.case.team_id if feedback.case else feedback.team_id,
         "received_on": timezone.localdate(feedback.received_at),
         "child_protection": feedback.flagged_at is not None,
+        "case_feedback_id": feedback.pk,
         "source_url": reverse("feedback:feedback", kwargs={"feedback_pk": feedback.pk}),
     }
     answers = [(answer, getattr(feedback, answer).strip()) for answer in CASE_ANSWERS]
@@ -175,10 +180,31 @@ def case_feedback() -> Iterable[FeedbackItem]:
         yield from case_feedback_items(feedback)
 
 
+def comments_not_filed():
+    """Participants' comments at sessions that no feedback item holds yet (an index lookup each,
+    through the unique source_key, as for consultation answers)."""
+    return (
+        SessionComment.objects.with_feedback_key()
+        .filter(~Exists(FeedbackItem.objects.filter(source_key=OuterRef("feedback_key"))))
+        .select_related("session")
+        .order_by("pk")
+    )
+
+
 def session_comments() -> Iterable[FeedbackItem]:
-    """Participants' comments on co-production sessions: none are recorded on a session yet (see the
-    module's docstring), so there is nothing to file."""
-    return ()
+    for comment in comments_not_filed().iterator(chunk_size=BATCH):
+        session = comment.session
+        yield FeedbackItem(
+            source=FeedbackSource.COPRODUCTION_SESSION,
+            # A session with no venue was held online.
+            channel=FeedbackChannel.IN_PERSON if session.venue else FeedbackChannel.ONLINE,
+            team_id=session.team_id,
+            received_on=timezone.localdate(session.starts_at),
+            text=comment.text,
+            consent_to_quote=comment.consent_to_quote,
+            source_key=comment.feedback_key,
+            source_url=reverse("coproduction:session", kwargs={"session_pk": session.pk}) + "#comments",
+        )
 
 
 SOURCES = (consultation_answers, case_feedback, session_comments)

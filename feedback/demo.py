@@ -5,7 +5,7 @@ with calls in every outcome. Then themes and coded feedback across the two half-
 suggestions, and the demo consultations' answers and closed-case feedback collated; theme reports
 over it, one approved with actions. Safe to run twice."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -283,6 +283,8 @@ DEMO_CASES = [
 
 
 # Last quarter's cases with no feedback, drawn for the telephone sample, and what each call came to.
+# A family with no answer is tried again at another time of day: morning, afternoon, evening.
+CALL_TIMES = (time(10), time(14, 30), time(19))
 CALL_OUTCOMES = [
     [Disposition.COMPLETE],
     [Disposition.NO_ANSWER, Disposition.PARTIAL],
@@ -327,15 +329,16 @@ def calls_load(*, moment: datetime) -> None:
     sample = calls.sample_draw_for_quarter(quarter_start=quarter, moment=moment - timedelta(days=5), rule=rule)
     answers = {"worked_well": "Being kept up to date.", "experience": "good", "contact_wish": ContactWish.NO}
     follow_ups = sample.calls.filter(case__reference__startswith="CMS-19").order_by("case__reference")
+    call_day = timezone.localdate(moment) - timedelta(days=4)
     for call, outcomes in zip(follow_ups, CALL_OUTCOMES, strict=False):
         call.caller = caller
         call.save(update_fields=["caller"])
-        for hours, disposition in enumerate(outcomes):
+        for attempt_time, disposition in zip(CALL_TIMES, outcomes, strict=False):
             calls.call_attempt_record(
                 call=call,
                 user=caller,
                 disposition=disposition,
-                moment=moment - timedelta(days=4, hours=30 - 5 * hours),
+                moment=timezone.make_aware(datetime.combine(call_day, attempt_time)),
                 answers=answers,
             )
 

@@ -17,6 +17,7 @@ from coproduction.forms import FilterForm, ServiceErrorsMixin, team_field_setup
 from coproduction.models import AgeBand
 
 from .models import (
+    FLAG_NOTE_MAX,
     STAFF_CHANNELS,
     AnsweredBy,
     ClosedCase,
@@ -148,7 +149,7 @@ class BulkCodeForm(ThemeCodingForm):
     field_order = ["items", "theme", "polarity"]
 
     items = forms.ModelMultipleChoiceField(
-        queryset=FeedbackItem.objects.all(),
+        queryset=FeedbackItem.objects.in_coding_queue(),
         error_messages={
             "required": _("Select the items to code"),
             "invalid_choice": _("Select the items to code from the list"),
@@ -312,6 +313,20 @@ class FlagForm(NulFreeFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("reason", rows=3), button=_("Flag as a safeguarding concern"))
+
+
+class FlagHandledForm(NulFreeFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What was done?"),
+        help_text=_("For example, who was told and what they decided. Do not name the child."),
+        max_length=FLAG_NOTE_MAX,
+        widget=forms.Textarea,
+        error_messages={"required": _("Say what was done about the concern")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("note", rows=4), button=_("Mark the concern as handled"))
 
 
 # --- Public: the code and the forms ----------------------------------------------------------------

@@ -10,12 +10,13 @@ Consultations and co-production never import this app: the collation job reads t
 what they hold as feedback items, once each (``FeedbackItem.source_key`` is unique).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -76,6 +77,15 @@ class FeedbackItemQuerySet(models.QuerySet):
     def quotable(self):
         return self.filter(consent_to_quote=True, child_protection=False)
 
+    def awaiting_safeguarding_review(self):
+        """From closed-case feedback whose safeguarding flag nobody has handled yet."""
+        return self.filter(case_feedback__flagged_at__isnull=False, case_feedback__flag_handled_at__isnull=True)
+
+    def in_coding_queue(self):
+        """What coders may code: everything but items awaiting safeguarding review, which stay out of
+        the queue until the concern is handled."""
+        return self.exclude(case_feedback__flagged_at__isnull=False, case_feedback__flag_handled_at__isnull=True)
+
 
 class FeedbackItem(models.Model):
     """One piece of feedback, whatever its source: the unit themes are coded on and reports count.
@@ -99,6 +109,10 @@ class FeedbackItem(models.Model):
     child_protection = models.BooleanField(_("concerns child protection"), default=False)
     source_key = models.CharField(max_length=100, unique=True)
     source_url = models.CharField(max_length=300, blank=True)
+    # The closed-case feedback it was filed from, so a safeguarding flag on it holds the item back.
+    case_feedback = models.ForeignKey(
+        "CaseFeedback", on_delete=models.SET_NULL, null=True, blank=True, related_name="items", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FeedbackItemQuerySet.as_manager()
@@ -109,6 +123,11 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.received_on:%d %B %Y}"
+
+    @property
+    def awaiting_safeguarding_review(self) -> bool:
+        """Read with ``select_related("case_feedback")`` (the coding pages do)."""
+        return self.case_feedback_id is not None and self.case_feedback.flag_is_open
 
 
 # --- Themes and coding --------------------------------------------------------------------------
@@ -409,6 +428,7 @@ class PictureAnswer(models.TextChoices):
 class FeedbackStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     FLAGGED = "flagged", _("Safeguarding flag")
+    FLAG_HANDLED = "flag_handled", _("Safeguarding flag handled")
 
     @property
     def tag_colour(self) -> TagColour:
@@ -416,13 +436,28 @@ class FeedbackStatus(models.TextChoices):
 
 
 FEEDBACK_STATUS_COLOURS = tag_colours(
-    FeedbackStatus, {FeedbackStatus.RECEIVED: TagColour.BLUE, FeedbackStatus.FLAGGED: TagColour.RED}
+    FeedbackStatus,
+    {
+        FeedbackStatus.RECEIVED: TagColour.BLUE,
+        FeedbackStatus.FLAGGED: TagColour.RED,
+        FeedbackStatus.FLAG_HANDLED: TagColour.GREY,
+    },
 )
+
+
+FLAG_NOTE_MAX = 2000
 
 
 class CaseFeedbackQuerySet(models.QuerySet):
     def flagged(self):
         return self.filter(flagged_at__isnull=False)
+
+    def flag_open(self):
+        """Flagged for safeguarding and not yet handled: awaiting review."""
+        return self.flagged().filter(flag_handled_at__isnull=True)
+
+    def flag_handled(self):
+        return self.filter(flag_handled_at__isnull=False)
 
     def of_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
@@ -463,6 +498,12 @@ class CaseFeedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     flag_reason = models.TextField(_("why it was flagged"), blank=True)
+    # A flag is handled once, by someone allowed to (rules.py), who says what was done.
+    flag_handled_at = models.DateTimeField(_("safeguarding flag handled"), null=True, blank=True)
+    flag_handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    flag_handled_note = models.TextField(_("what was done"), max_length=FLAG_NOTE_MAX, blank=True)
 
     objects = CaseFeedbackQuerySet.as_manager()
 
@@ -474,6 +515,10 @@ class CaseFeedback(models.Model):
             models.CheckConstraint(
                 condition=Q(code__isnull=True) | Q(case__isnull=False), name="case_feedback_code_has_case"
             ),
+            models.CheckConstraint(
+                condition=Q(flag_handled_at__isnull=True) | (Q(flagged_at__isnull=False) & ~Q(flag_handled_note="")),
+                name="case_feedback_flag_handled_when_flagged_with_note",
+            ),
         ]
 
     def __str__(self):
@@ -481,7 +526,13 @@ class CaseFeedback(models.Model):
 
     @property
     def status(self) -> FeedbackStatus:
-        return FeedbackStatus.FLAGGED if self.flagged_at else FeedbackStatus.RECEIVED
+        if self.flagged_at is None:
+            return FeedbackStatus.RECEIVED
+        return FeedbackStatus.FLAGGED if self.flag_handled_at is None else FeedbackStatus.FLAG_HANDLED
+
+    @property
+    def flag_is_open(self) -> bool:
+        return self.flagged_at is not None and self.flag_handled_at is None
 
     def texts(self) -> list[str]:
         return [self.worked_well, self.could_be_better, self.missing]
@@ -590,6 +641,28 @@ class Disposition(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
 
+class TimeOfDay(models.TextChoices):
+    """The parts of the day a call is tried in (local time): a family not answering is tried again in
+    another part of the day. Where each begins is ``TIME_OF_DAY_STARTS``, the one place it is said."""
+
+    MORNING = "morning", _("morning")
+    AFTERNOON = "afternoon", _("afternoon")
+    EVENING = "evening", _("evening")
+
+    @classmethod
+    def of(cls, moment: datetime) -> "TimeOfDay":
+        local = timezone.localtime(moment).time()
+        found = cls.MORNING
+        for part, starts in TIME_OF_DAY_STARTS:
+            if local >= starts:
+                found = part
+        return found
+
+
+# Each part of the day from its start to the next one's; the morning is everything before noon.
+TIME_OF_DAY_STARTS = ((TimeOfDay.AFTERNOON, time(12)), (TimeOfDay.EVENING, time(17)))
+
+
 class CallStatus(models.TextChoices):
     OPEN = "open", _("To call")
     COMPLETED = "completed", _("Completed")
@@ -668,6 +741,10 @@ class CallAttempt(models.Model):
 
     def __str__(self):
         return self.get_disposition_display()
+
+    @property
+    def time_of_day(self) -> TimeOfDay:
+        return TimeOfDay.of(self.made_at)
 
 
 # --- Six-monthly theme reports -------------------------------------------------------------------

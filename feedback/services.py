@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -39,6 +40,7 @@ from notifications.services import message_queue
 from .calls import calls_not_needed
 from .codes import code_new, code_normalise, code_well_formed
 from .models import (
+    FLAG_NOTE_MAX,
     CaseFeedback,
     Channel,
     ClosedCase,
@@ -511,6 +513,31 @@ def feedback_flag(*, feedback: CaseFeedback, user: User, reason: str, moment: da
         raise ValidationError({"reason": ValidationError(_("Say what the concern is"), code="required")})
     feedback = CaseFeedback.objects.select_for_update().get(pk=feedback.pk)
     flag_raise(feedback, by=user, reason=reason.strip(), moment=moment)
+    return feedback
+
+
+@transaction.atomic
+def feedback_flag_handle(*, feedback: CaseFeedback, user: User, note: str, moment: datetime) -> CaseFeedback:
+    """Record that a safeguarding flag was handled: who, when and what was done (a note). Once only:
+    a flag handled already is refused (code ``handled``), so the first record stands. The change is
+    in the audit log with who made it; the feedback's items return to the coding queue."""
+    if not user.has_perm("feedback.handle_flag"):
+        refuse(_("Only the designated safeguarding officer or a manager can mark a concern as handled."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(_("Say what was done about the concern"), code="required")})
+    if len(note) > FLAG_NOTE_MAX:
+        too_long = _("Keep this to %(max)s characters or fewer") % {"max": FLAG_NOTE_MAX}
+        raise ValidationError({"note": ValidationError(too_long, code="too_long")})
+    feedback = CaseFeedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.flagged_at is None:
+        refuse(_("This feedback is not flagged as a safeguarding concern."), code="not_flagged")
+    if feedback.flag_handled_at is not None:
+        refuse(_("This concern was marked as handled already."), code="handled")
+    feedback.flag_handled_at, feedback.flag_handled_by, feedback.flag_handled_note = moment, user, note
+    with set_actor(user):
+        feedback.save(update_fields=["flag_handled_at", "flag_handled_by", "flag_handled_note"])
+    logger.warning("Safeguarding concern on feedback %s handled by user %s", feedback.pk, user.pk)
     return feedback
 
 

@@ -122,8 +122,11 @@ class LearnedModel:
 
 
 def training_set(items=None) -> tuple[list[str], list[list[int]]]:
-    """Texts of coded items and the active themes people gave each (every coder's, together)."""
-    codings = Coding.objects.filter(theme__active=True)
+    """Texts of coded items and the active themes people gave each (every coder's, together); items
+    awaiting safeguarding review are left out until the concern is handled."""
+    codings = Coding.objects.filter(theme__active=True).exclude(
+        item__in=FeedbackItem.objects.awaiting_safeguarding_review()
+    )
     if items is not None:
         codings = codings.filter(item__in=items)
     labels: dict[int, set[int]] = {}

@@ -29,6 +29,12 @@ staff = [
     path(
         "staff/feedback/case-feedback/<int:feedback_pk>/flag/", views.FeedbackFlagView.as_view(), name="feedback-flag"
     ),
+    path(
+        "staff/feedback/case-feedback/<int:feedback_pk>/flag/handled/",
+        views.FeedbackFlagHandleView.as_view(),
+        name="flag-handle",
+    ),
+    path("staff/feedback/safeguarding-flags/", views.FlagListView.as_view(), name="flags"),
 ]
 
 # --- Coding themes: the inbox, one item, the taxonomy, agreement (views_coding.py) ---------------

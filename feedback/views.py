@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,13 +42,25 @@ from .forms import (
     CodeForm,
     FeedbackForm,
     FlagForm,
+    FlagHandledForm,
     RecordFeedbackForm,
 )
-from .models import CallStatus, CaseFeedback, ClosedCase, FollowUpCall, FollowUpSample, LetterBatch, PictureAnswer
+from .models import (
+    CallAttempt,
+    CallStatus,
+    CaseFeedback,
+    ClosedCase,
+    Disposition,
+    FollowUpCall,
+    FollowUpSample,
+    LetterBatch,
+    PictureAnswer,
+)
 from .rules import cases_for
 from .services import CodeProblem
 
 FEEDBACK_SHOWN = 50
+HANDLED_FLAGS_SHOWN = 20
 IMPORTED_MESSAGE = gettext_lazy("Uploaded %(rows)s rows: %(created)s new closed cases, %(updated)s updated.")
 
 
@@ -184,7 +196,7 @@ class FeedbackMixin(FeedbackStaffMixin):
     @cached_property
     def feedback(self) -> CaseFeedback:
         return get_object_or_404(
-            CaseFeedback.objects.select_related("case", "team", "code", "recorded_by", "flagged_by"),
+            CaseFeedback.objects.select_related("case", "team", "code", "recorded_by", "flagged_by", "flag_handled_by"),
             pk=self.kwargs["feedback_pk"],
         )
 
@@ -192,7 +204,10 @@ class FeedbackMixin(FeedbackStaffMixin):
         if not super().has_permission():
             return False
         user = self.request.user
-        return user.has_perm("accounts.work_across_teams") or self.feedback.team_id in team_ids(user)
+        if user.has_perm("accounts.work_across_teams") or self.feedback.team_id in team_ids(user):
+            return True
+        # The designated officer, in no team, follows the e-mail's link to any flagged feedback.
+        return self.feedback.flagged_at is not None and user.has_perm("feedback.handle_flag")
 
 
 class FeedbackDetailView(FeedbackMixin, generic.TemplateView):
@@ -233,6 +248,61 @@ class FeedbackFlagView(FeedbackMixin, generic.View):
 
     def get(self, request, *args, **kwargs):
         return redirect("feedback:feedback", feedback_pk=self.feedback.pk)
+
+
+class FlagHandlerMixin:
+    """For the designated safeguarding officer, managers and administrators (rules.py)."""
+
+    permission_required = ("accounts.access_staff_area", "feedback.handle_flag")
+    permission_denied_message = gettext_lazy(
+        "Only the designated safeguarding officer or a manager can review safeguarding concerns."
+    )
+
+
+class FeedbackFlagHandleView(FlagHandlerMixin, FeedbackMixin, generic.FormView):
+    """Record what was done about a safeguarding concern: the flag is then handled, once."""
+
+    template_name = "feedback/staff/flag_handle.html"
+    form_class = FlagHandledForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_permission() and not self.feedback.flag_is_open:
+            messages.info(request, _("This feedback has no safeguarding concern awaiting review."))
+            return redirect("feedback:feedback", feedback_pk=self.feedback.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"feedback": self.feedback}
+
+    def form_valid(self, form):
+        try:
+            services.feedback_flag_handle(
+                feedback=self.feedback, user=self.request.user, note=form.cleaned_data["note"], moment=timezone.now()
+            )
+        except ValidationError as error:
+            form.add_error("note" if hasattr(error, "error_dict") else None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The concern is marked as handled."))
+        return redirect("feedback:flags")
+
+
+class FlagListView(FlagHandlerMixin, StaffRequiredMixin, generic.ListView):
+    """Flagged feedback awaiting review, the oldest flag first, and the latest handled below it."""
+
+    template_name = "feedback/staff/flag_list.html"
+    context_object_name = "flags"
+    paginate_by = 50
+
+    def get_queryset(self):
+        awaiting = CaseFeedback.objects.flag_open().select_related("case", "team", "flagged_by")
+        return awaiting.order_by("flagged_at", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        handled = CaseFeedback.objects.flag_handled().select_related("case", "team", "flag_handled_by")
+        context["handled"] = handled.order_by("-flag_handled_at", "-pk")[:HANDLED_FLAGS_SHOWN]
+        context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
+        return context
 
 
 class FeedbackRecordView(FeedbackStaffMixin, generic.FormView):
@@ -314,8 +384,12 @@ class CallListView(FeedbackStaffMixin, generic.ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        no_answers = CallAttempt.objects.filter(disposition=Disposition.NO_ANSWER).only("call_id", "made_at")
         open_calls = (
-            FollowUpCall.objects.open().select_related("case__team", "caller").annotate(attempt_count=Count("attempts"))
+            FollowUpCall.objects.open()
+            .select_related("case__team", "caller")
+            .annotate(attempt_count=Count("attempts"))
+            .prefetch_related(Prefetch("attempts", queryset=no_answers, to_attr="no_answers"))
         )
         if not self.request.user.has_perm("accounts.work_across_teams"):
             open_calls = open_calls.filter(caller=self.request.user)
@@ -323,6 +397,8 @@ class CallListView(FeedbackStaffMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        for call in context["calls"]:
+            call.times_untried = services_calls.times_untried([attempt.made_at for attempt in call.no_answers])
         context["page_links"] = page_links(context["page_obj"]) if context["is_paginated"] else []
         context["today"] = timezone.localdate()
         return context
@@ -368,10 +444,13 @@ class CallView(FeedbackStaffMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         call = self.call
         services.case_details_view(case=call.case, viewer=self.request.user, moment=timezone.now())
+        attempts = list(call.attempts.select_related("made_by"))
+        no_answers = [attempt.made_at for attempt in attempts if attempt.disposition == Disposition.NO_ANSWER]
         return super().get_context_data(**kwargs) | {
             "call": call,
             "case": call.case,
-            "attempts": list(call.attempts.select_related("made_by")),
+            "attempts": attempts,
+            "times_untried": services_calls.times_untried(no_answers),
             "is_open": call.status == CallStatus.OPEN,
         }
 

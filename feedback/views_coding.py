@@ -2,8 +2,10 @@
 coding, one item with its suggestions and history, the theme list, and the agreement measures.
 
 Every staff role reads and codes every team's feedback (rules.py). Items about child protection
-are shown with a red tag: the portal has no record of a concern being handled yet, so none is kept
-out of the queue. Every write goes through coding.py, which records who changed what and when.
+are shown with a red tag; items whose closed-case feedback is flagged for safeguarding and not yet
+handled are kept out of the queue (and refused by coding.py) until the designated officer or a
+manager handles the flag (views.FlagListView). Every write goes through coding.py, which records who
+changed what and when.
 """
 
 from django.conf import settings
@@ -39,7 +41,7 @@ class FeedbackStaffMixin(StaffRequiredMixin):
 
 def items_with_coding(items):
     """Items with their team, area, codings and the suggestions a coder sees: one query each."""
-    return items.select_related("team", "service_area").prefetch_related(
+    return items.select_related("team", "service_area", "case_feedback").prefetch_related(
         Prefetch("codings", queryset=Coding.objects.select_related("theme", "coded_by")),
         Prefetch(
             "suggestions",
@@ -68,7 +70,7 @@ class InboxView(FeedbackStaffMixin, generic.TemplateView):
         return InboxFilterForm(self.request.GET or None)
 
     def get_context_data(self, bulk_form=None, **kwargs):
-        items = self.filter_form.filter(items_with_coding(FeedbackItem.objects.all()))
+        items = self.filter_form.filter(items_with_coding(FeedbackItem.objects.in_coding_queue()))
         page = Paginator(items, ITEMS_PER_PAGE).get_page(self.request.GET.get("page"))
         for item in page.object_list:
             item.open_suggestions = open_suggestions(item)

@@ -25,6 +25,7 @@ from coproduction.models import (
     RecognitionKind,
     RegisterEntry,
     Session,
+    SessionComment,
 )
 
 
@@ -112,6 +113,17 @@ class AgreedOutcomeFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Short breaks booking opens a week earlier ({n})")
     position = factory.Sequence(lambda n: n)
     recorded_at = factory.LazyAttribute(lambda outcome: outcome.session.ends_at)
+
+
+class SessionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionComment
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"The booking form asks the same thing three times ({n})")
+    said_by = ParticipantRole.PARENT_CARER
+    consent_to_quote = True
+    recorded_at = factory.LazyAttribute(lambda comment: comment.session.ends_at)
 
 
 class MinutesFactory(factory.django.DjangoModelFactory):

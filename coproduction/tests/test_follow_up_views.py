@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from coproduction.models import Action, ActionStatus, AgreedOutcome, Reply
+from coproduction.models import Action, ActionStatus, AgreedOutcome, Reply, SessionComment
 from coproduction.services import invitation_for_token
 from notifications.models import Message
 
@@ -22,6 +22,7 @@ from .factories import (
     MinutesFactory,
     ParticipantFactory,
     RegisterEntryFactory,
+    SessionCommentFactory,
     SessionFactory,
 )
 
@@ -235,10 +236,11 @@ def test_session_page_with_outcomes_and_actions_query_count_is_flat(
 ):
     AgreedOutcome.objects.bulk_create([AgreedOutcomeFactory.build(session=held) for _n in range(rows)])
     Action.objects.bulk_create([ActionFactory.build(source_session=held) for _n in range(rows)])
+    SessionComment.objects.bulk_create([SessionCommentFactory.build(session=held) for _n in range(rows)])
     MinutesFactory(session=held)
     client = staff_client(staff)
     for session in (held, next_meeting):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):  # one more than before: the participants' comments
             assert client.get(url("session", session_pk=session.pk)).status_code == 200
 
 

@@ -259,8 +259,8 @@ def test_session_page_query_count_is_flat(staff_client, staff, started, rows, dj
     client = staff_client(staff)
     # session, user, its permissions (2), roles, session with group and team, user's teams, agenda,
     # register with participants, the share, the replies' counts (no one invited: nothing more);
-    # outcomes, minutes, its actions, actions carried to it
-    with django_assert_max_num_queries(15):
+    # outcomes, participants' comments, minutes, its actions, actions carried to it
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("coproduction:session", args=[started.pk])).status_code == 200
 
 

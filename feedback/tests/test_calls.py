@@ -2,17 +2,28 @@
 and the calls: attempts, outcomes, and who may record them."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.roles import Role
 from feedback import calls, services
-from feedback.models import CallStatus, CaseFeedback, Channel, ContactWish, Disposition, FollowUpCall, FollowUpSample
+from feedback.models import (
+    CallStatus,
+    CaseFeedback,
+    Channel,
+    ContactWish,
+    Disposition,
+    FollowUpCall,
+    FollowUpSample,
+    TimeOfDay,
+)
 from notifications.models import Message
 
 from .factories import CaseFeedbackFactory, ClosedCaseFactory, FeedbackCodeFactory
 
+LONDON = ZoneInfo("Europe/London")
 QUARTER = date(2026, 7, 1)
 IN_QUARTER = date(2026, 8, 15)
 MOMENT = datetime(2026, 10, 2, 7, tzinfo=UTC)
@@ -139,3 +150,47 @@ def test_callers_are_reminded_of_calls_due_once_a_day(staff, team):
     assert message.recipient == staff.email and message.context["calls"][0]["reference"] == call.case.reference
     calls.call_attempt_record(call=call, user=staff, disposition=Disposition.REFUSED, moment=MOMENT)
     assert calls.call_reminders_send(moment=MOMENT + timedelta(days=1)) == 0
+
+
+# --- Times of day -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local", "part"),
+    [
+        (datetime(2026, 10, 2, 0, 30, tzinfo=LONDON), TimeOfDay.MORNING),
+        (datetime(2026, 10, 2, 11, 59, tzinfo=LONDON), TimeOfDay.MORNING),
+        (datetime(2026, 10, 2, 12, 0, tzinfo=LONDON), TimeOfDay.AFTERNOON),
+        (datetime(2026, 10, 2, 16, 59, tzinfo=LONDON), TimeOfDay.AFTERNOON),
+        (datetime(2026, 10, 2, 17, 0, tzinfo=LONDON), TimeOfDay.EVENING),
+        (datetime(2026, 12, 2, 21, 0, tzinfo=LONDON), TimeOfDay.EVENING),
+    ],
+)
+def test_the_part_of_the_day_is_read_in_local_time(local, part):
+    assert TimeOfDay.of(local) == part
+    assert TimeOfDay.of(local.astimezone(UTC)) == part
+
+
+def test_a_second_no_answer_in_the_same_part_of_the_day_is_refused_beside_the_outcome(staff, team):
+    call = a_call(team, staff)
+    calls.call_attempt_record(call=call, user=staff, disposition=Disposition.NO_ANSWER, moment=MOMENT.replace(hour=8))
+    next_morning = MOMENT.replace(hour=9) + timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        calls.call_attempt_record(call=call, user=staff, disposition=Disposition.NO_ANSWER, moment=next_morning)
+    assert refused.value.error_dict["disposition"][0].code == "time_of_day_tried"
+    assert "afternoon, evening" in refused.value.messages[0]
+    assert call.attempts.count() == 1
+    # Reaching them in the morning is fine: only a no answer needs another time of day.
+    call = calls.call_attempt_record(call=call, user=staff, disposition=Disposition.REFUSED, moment=next_morning)
+    assert call.status == CallStatus.DECLINED
+
+
+def test_three_no_answers_at_three_times_of_day_close_the_call_and_each_shows_what_is_left(staff, team):
+    call = a_call(team, staff)
+    tried = []
+    for hour, left in ((9, ["afternoon", "evening"]), (14, ["evening"]), (19, [])):  # 10am, 3pm, 8pm in London
+        moment = MOMENT.replace(hour=hour)
+        call = calls.call_attempt_record(call=call, user=staff, disposition=Disposition.NO_ANSWER, moment=moment)
+        tried.append(moment)
+        assert calls.times_untried(tried) == left
+    assert call.status == CallStatus.UNREACHABLE and call.closed_at == MOMENT.replace(hour=19)

@@ -1,9 +1,11 @@
 """The staff pages (who sees which cases, the upload, query budgets) and the family's pages (the code,
 the forms, never a 500, nothing lost)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -334,6 +336,37 @@ def test_a_caller_sees_their_calls_and_records_an_outcome(staff_client, staff, t
     assert call.attempts.count() == 1
 
 
+def test_a_no_answer_at_a_time_of_day_tried_already_is_refused_beside_the_outcome_keeping_the_notes(
+    staff_client, staff, team
+):
+    call = drawn_call(team, staff)
+    morning = datetime(2026, 10, 5, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    calls.call_attempt_record(call=call, user=staff, disposition="no_answer", moment=morning)
+    client = staff_client(staff)
+    listing = client.get(reverse("feedback:calls")).content.decode()
+    assert "Afternoon, Evening" in listing
+    with time_machine.travel(morning + timedelta(days=1, hours=1), tick=False):
+        page = client.get(reverse("feedback:call", args=[call.pk])).content.decode()
+        assert "(morning): No answer" in page and "Times of day not tried yet: afternoon, evening." in page
+        response = client.post(
+            reverse("feedback:call", args=[call.pk]),
+            {"disposition": "no_answer", "notes": f"Rang twice {MARKUP}", "contact_wish": "no"},
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "They did not answer in the morning before. Try again at another time of day: afternoon, evening." in page
+    beside = page.split('class="govuk-form-group govuk-form-group--error"', 1)[1].split("</fieldset>", 1)[0]
+    assert "What happened?" in beside and "They did not answer in the morning before." in beside
+    assert f"Rang twice {MARKUP}" not in page and "Rang twice &lt;script&gt;" in page
+    assert call.attempts.count() == 1
+    with time_machine.travel(morning + timedelta(days=1, hours=6), tick=False):  # 3.30pm
+        response = client.post(
+            reverse("feedback:call", args=[call.pk]), {"disposition": "no_answer", "contact_wish": "no"}
+        )
+    assert response.status_code == 302 and call.attempts.count() == 2
+    assert "Evening" in client.get(reverse("feedback:calls")).content.decode()
+
+
 def test_another_callers_call_is_refused_plainly(staff_client, staff, make_user, team):
     call = drawn_call(team, make_user(Role.STAFF, teams=[team]))
     response = staff_client(staff).post(
@@ -361,7 +394,8 @@ def test_call_list_and_letters_query_counts_are_flat(staff_client, staff, team, 
     )
     FollowUpCall.objects.update(caller=staff)
     client = staff_client(staff)
-    # session, user, roles, count, calls with cases, teams and callers, permission check, +2 spare
+    # session, user, roles, count, calls with cases, teams and callers, their no answers, permission
+    # check, +1 spare
     with django_assert_max_num_queries(9):
         assert client.get(reverse("feedback:calls")).status_code == 200
     with django_assert_max_num_queries(8):

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
@@ -165,5 +165,44 @@ def test_flagged_closed_case_feedback_is_child_protection_even_when_flagged_afte
 
 def test_closed_case_feedback_is_filed_in_a_few_queries_however_much_there_is(django_assert_max_num_queries):
     CaseFeedbackFactory.create_batch(30, missing="More time.")
-    with django_assert_max_num_queries(12):
+    # Each source's read (consultation answers, case feedback, session comments), the filing, the marks
+    with django_assert_max_num_queries(13):
         assert len(feedback_collate(moment=timezone.now())) == 90
+
+
+# --- Co-production session comments ------------------------------------------------------------------
+
+
+def test_each_session_comment_is_filed_once_however_often_collation_runs():
+    from coproduction.models import SESSION_COMMENT_KEY
+    from coproduction.tests.factories import SessionCommentFactory, SessionFactory
+
+    session = SessionFactory(venue="Town hall", starts_at=datetime(2026, 5, 6, 17, tzinfo=UTC))
+    quoted = SessionCommentFactory(session=session, text="One form, please.", consent_to_quote=True)
+    online = SessionFactory(venue="", online_link="https://meet.example/x")
+    SessionCommentFactory(session=online, consent_to_quote=False)
+    assert len(feedback_collate(moment=timezone.now())) == 2
+    assert feedback_collate(moment=timezone.now()) == []
+    later = SessionCommentFactory(session=session)
+    assert len(feedback_collate(moment=timezone.now())) == 1
+    assert FeedbackItem.objects.filter(source=FeedbackSource.COPRODUCTION_SESSION).count() == 3
+    item = FeedbackItem.objects.get(source_key=f"{SESSION_COMMENT_KEY}{quoted.pk}")
+    assert (item.team, item.service_area, item.channel) == (session.team, None, FeedbackChannel.IN_PERSON)
+    assert item.text == "One form, please." and item.consent_to_quote is True and item.child_protection is False
+    assert item.received_on == date(2026, 5, 6)
+    assert item.source_url == f"/staff/coproduction/sessions/{session.pk}/#comments"
+    online = FeedbackItem.objects.exclude(source_key__in=[item.source_key, f"{SESSION_COMMENT_KEY}{later.pk}"])
+    assert online.get().channel == FeedbackChannel.ONLINE and online.get().consent_to_quote is False
+
+
+def test_a_session_comment_with_markup_is_text_in_the_inbox_and_on_its_item(staff_client, staff):
+    from coproduction.tests.factories import SessionCommentFactory
+
+    markup = '<script>alert("x")</script>'
+    SessionCommentFactory(text=f"Said {markup}")
+    feedback_collate(moment=timezone.now())
+    client = staff_client(staff)
+    item = FeedbackItem.objects.get()
+    for page in (client.get("/staff/feedback/inbox/"), client.get(f"/staff/feedback/items/{item.pk}/")):
+        body = page.content.decode()
+        assert markup not in body and "Said &lt;script&gt;" in body

@@ -40,6 +40,7 @@ from coproduction.tests.factories import (
     ParticipationGroupFactory,
     RecognitionFactory,
     RegisterEntryFactory,
+    SessionCommentFactory,
     SessionFactory,
 )
 from feedback.models import (
@@ -133,6 +134,7 @@ def world(db, tmp_path, settings):
     upcoming = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=7), capacity=5)
     invitation = InvitationFactory(session=upcoming, participant=membership.participant)
     outcome = AgreedOutcomeFactory(session=session)
+    SessionCommentFactory(session=session)
     MinutesFactory(session=session)  # a draft, so the approval page has something to approve
     action = ActionFactory(source_session=session)
     recognition = RecognitionFactory(session=session, participant=membership.participant)  # accepted, not paid
@@ -143,7 +145,8 @@ def world(db, tmp_path, settings):
     code = FeedbackCodeFactory(
         case__team=owning, issued_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30)
     )
-    case_feedback = CaseFeedbackFactory(case=code.case)
+    # Flagged, not yet handled: the review page has a concern to show.
+    case_feedback = CaseFeedbackFactory(case=code.case, flagged_at=timezone.now(), flag_reason="Worrying")
     batch = LetterBatch.objects.create(day=timezone.localdate(), made_at=timezone.now(), letters=1)
     batch.pdf.save("letters.pdf", ContentFile(b"%PDF-1.4 letters"), save=True)
     FeedbackLetter.objects.create(case=code.case, batch=batch, made_at=timezone.now())

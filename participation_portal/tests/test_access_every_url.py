@@ -15,6 +15,7 @@ from django.urls import get_resolver, reverse
 
 from consultations.models import Consultation
 from coproduction.models import Session
+from feedback.models import CaseFeedback
 
 from .conftest import fill, walk
 
@@ -161,6 +162,8 @@ EXPECTED = {
     # team (or a manager) updates one.
     "coproduction:outcome-add": STAFF_CHANGE,
     "coproduction:outcome-remove": STAFF_CHANGE,
+    # Participants' comments at a session (a role, never a name): recorded by its team or a manager.
+    "coproduction:comment-add": STAFF_CHANGE,
     "coproduction:minutes": STAFF_CHANGE,
     "coproduction:minutes-approve": STAFF_CHANGE,
     "coproduction:action-add": STAFF_CHANGE,
@@ -208,6 +211,10 @@ EXPECTED = {
     "feedback:feedback": STAFF_CHANGE,
     "feedback:feedback-flag": STAFF_CHANGE
     | {"own_team": "redirect", "manager": "redirect", "administrator": "redirect"},
+    # Safeguarding flags are reviewed and handled by the designated officer (by the setting's address),
+    # managers and administrators; a team's own staff raise concerns but do not close them.
+    "feedback:flags": REPORT_READ,
+    "feedback:flag-handle": REPORT_READ,
     # --- theme reports: managers and administrators only (they cover every team's feedback)
     "feedback:reports": REPORT_READ,
     "feedback:report-request": REPORT_READ,
@@ -283,6 +290,7 @@ ADMIN_MODELS = {
     "coproduction_registerentry": (200, 403, 200, 403, 200),
     "coproduction_invitation": (200, 403, 200, 403, 200),
     "coproduction_agreedoutcome": (200, 403, 200, 403, 200),
+    "coproduction_sessioncomment": (200, 403, 200, 403, 200),
     "coproduction_minutes": (200, 403, 200, 403, 200),
     "coproduction_action": (200, 403, 200, 403, 200),
     "coproduction_recognition": (200, 403, 200, 403, 200),
@@ -364,6 +372,7 @@ CHANGE_POSTS = [
     "coproduction:outcome-remove",
     "coproduction:recognition-paid",
     "feedback:feedback-flag",
+    "feedback:flag-handle",
 ]
 
 
@@ -387,3 +396,4 @@ def test_posts_to_change_urls_are_refused_outside_the_owning_team_and_change_not
     assert session.cancelled_at is None and session.agenda_items.exists()
     assert not session.minutes.is_approved and session.outcomes.exists()
     assert not session.recognitions.filter(paid_on__isnull=False).exists()
+    assert CaseFeedback.objects.get(pk=world["arguments"]["feedback_pk"]).flag_is_open

@@ -31,6 +31,19 @@ def test_a_caller_records_calls_and_a_manager_sees_the_quarter(page, staff):
     follow(page, "button", "Record the call")
     assert page.locator(".govuk-error-summary").get_by_role("link", name="Select what happened on the call")
     assert_accessible(page, "staff-feedback-call-errors")
+    # No answer now; a second no answer at the same time of day is refused, the notes kept.
+    page.get_by_label("No answer").check()
+    follow(page, "button", "Record the call")
+    untried = page.locator("tbody tr").first.locator("td").last.inner_text()
+    assert len(untried.split(", ")) == 2  # the list: two times of day left to try
+    follow(page, "link", "CMS-800200")
+    page.get_by_label("No answer").check()
+    page.get_by_label("Notes (optional)").fill("Rang again straight away.")
+    follow(page, "button", "Record the call")
+    assert "Try again at another time of day" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Notes (optional)").input_value() == "Rang again straight away."
+    assert_accessible(page, "staff-feedback-call-time-of-day-tried")
+    assert call.attempts.count() == 1
     page.get_by_label("Complete: feedback given").check()
     page.get_by_label("What worked well?").fill("Quick to answer the phone.")
     page.get_by_label("Very good").check()
