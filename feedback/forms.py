@@ -8,6 +8,7 @@ errors these forms place beside the field they are about.
 
 from crispy_forms_gds.layout import Div, Field, Fieldset, Size
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -421,9 +422,10 @@ class FeedbackForm(AnswersMixin, NulFreeFormMixin, forms.Form):
     )
     answered_by = GovRadios(label=_("Who is answering?"), choices=AnsweredBy.choices, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(*self.layout(), button=_("Send feedback"))
+    @cached_property
+    def helper(self):
+        # Built only when the form is drawn: an empty form is drawn once for every family.
+        return gds_helper(*self.layout(), button=_("Send feedback"))
 
     def layout(self):
         # The code, a hidden field, is drawn by the page itself: it is the only part of an empty form
@@ -481,7 +483,11 @@ class ChildFeedbackForm(AnswersMixin, NulFreeFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in PICTURE_STATEMENTS:
             self.fields[f"picture_{key}"] = GovRadios(label=label, choices=PictureAnswer.choices, required=False)
-        self.helper = gds_helper(
+
+    @cached_property
+    def helper(self):
+        # Built only when the form is drawn: an empty form is drawn once for every young person.
+        return gds_helper(
             Field.textarea("worked_well", rows=3),
             Field.textarea("could_be_better", rows=3),
             Field.textarea("missing", rows=3),

@@ -352,8 +352,9 @@ def code_lookup(*, typed: str, moment: datetime) -> CodeLookup:
     code = code_normalise(typed)
     if not code_well_formed(code):
         return CodeLookup(None, CodeProblem.MISTYPED)
-    found = FeedbackCode.objects.select_related("case").filter(code=code).first()
-    if found is None:
+    try:
+        found = FeedbackCode.objects.select_related("case").get(code=code)
+    except FeedbackCode.DoesNotExist:
         return CodeLookup(None, CodeProblem.UNKNOWN)
     if found.used_at is not None:
         return CodeLookup(found, CodeProblem.USED)
