@@ -25,7 +25,8 @@ def staff_paths() -> list[str]:
 
 STAFF_PATHS = staff_paths()
 # Theme reports cover every team's feedback: managers and administrators read them, staff do not.
-MANAGERS_ONLY = ("/staff/reports/",)
+# Safeguarding flags are reviewed by managers and the designated officer, whom a setting names.
+MANAGERS_ONLY = ("/staff/reports/", "/staff/feedback/safeguarding-flags/")
 
 
 def test_the_staff_dashboard_is_among_the_guarded_pages():
