@@ -24,8 +24,13 @@ class MessageQuerySet(models.QuerySet):
         """Due, with no task queued for it or sending it right now: what the sweep dispatches."""
         return self.due_at(moment).exclude(state=Message.State.PENDING, claimed_until__gt=moment)
 
-    def sent_before(self, moment):
-        return self.filter(state=Message.State.SENT, sent_at__lt=moment)
+    def settled_before(self, moment):
+        """Messages the outbox was done with before ``moment``: sent then, or written then and failed
+        or of uncertain delivery (administrators have had the retention period to send them again)."""
+        gave_up = [Message.State.FAILED, Message.State.UNCERTAIN]
+        return self.filter(
+            models.Q(state=Message.State.SENT, sent_at__lt=moment) | models.Q(state__in=gave_up, created_at__lt=moment)
+        )
 
 
 class Message(models.Model):

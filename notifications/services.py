@@ -351,8 +351,9 @@ def due_messages_dispatch_claim(*, moment: datetime) -> list[int]:
     return ids
 
 
-def sent_messages_delete(*, moment: datetime) -> int:
-    """Forget sent messages after the retention period; returns how many rows went."""
+def settled_messages_delete(*, moment: datetime) -> int:
+    """Forget messages past the retention period: sent ones, and those that failed or whose delivery
+    is uncertain (they hold what was written to someone); returns how many rows went."""
     cutoff = moment - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
-    deleted, _detail = Message.objects.sent_before(cutoff).delete()
+    deleted, _detail = Message.objects.settled_before(cutoff).delete()
     return deleted

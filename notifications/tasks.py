@@ -46,5 +46,5 @@ def sweep() -> int:
 
 @shared_task(name="notifications.retention_apply")
 def retention_apply() -> int:
-    """Daily: delete sent messages past the outbox's retention period. Safe to repeat."""
-    return services.sent_messages_delete(moment=timezone.now())
+    """Daily: delete sent, failed and uncertain messages past the outbox's retention period. Safe to repeat."""
+    return services.settled_messages_delete(moment=timezone.now())

@@ -116,8 +116,26 @@ def test_sent_messages_are_forgotten_after_the_retention_period(settings):
     old = queue(due_at=now + timedelta(days=1))
     Message.objects.filter(pk=old.pk).update(state=Message.State.SENT, sent_at=now - timedelta(days=91))
     pending = queue(due_at=now + timedelta(days=1))
-    assert services.sent_messages_delete(moment=now) == 1
+    assert services.settled_messages_delete(moment=now) == 1
     assert list(Message.objects.values_list("pk", flat=True)) == [pending.pk]
+
+
+@pytest.mark.django_db
+def test_failed_and_uncertain_messages_are_forgotten_after_the_retention_period_too(settings):
+    settings.OUTBOX_RETENTION_DAYS = 90
+    now = timezone.now()
+    kept, gone = [], []
+    for state in (Message.State.FAILED, Message.State.UNCERTAIN):
+        recent, old = queue(due_at=now), queue(due_at=now)
+        Message.objects.filter(pk=recent.pk).update(state=state, created_at=now - timedelta(days=89))
+        Message.objects.filter(pk=old.pk).update(state=state, created_at=now - timedelta(days=91))
+        kept.append(recent.pk)
+        gone.append(old.pk)
+    waiting = queue(due_at=now)
+    Message.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(days=120))  # still to be sent
+
+    assert services.settled_messages_delete(moment=now) == 2
+    assert set(Message.objects.values_list("pk", flat=True)) == {*kept, waiting.pk}
 
 
 @pytest.mark.django_db
