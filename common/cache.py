@@ -115,7 +115,8 @@ def shared_with_visitors(request, key: str, build, *, moment, seconds: int = SHA
 
 def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHARED_SECONDS):
     """``shared_with_visitors``, and the key a page keeps its drawing of that data under with
-    ``{% cache %}`` ("" for anyone signed in: fresh data, drawn afresh).
+    ``{% drawn_once %}`` (common/templatetags/drawings.py); "" for anyone signed in, who gets fresh
+    data, drawn afresh.
 
     The key names the reading and the language, so a drawing is shared only by visitors shown the
     same data in the same language and never outlives the data it was drawn from. Only the part of a
@@ -134,7 +135,7 @@ def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHAR
 
 
 def form_drawing_key(form, *parts) -> str:
-    """The key an empty form's drawing is kept under in the "drawings" cache (``{% cache ... using=
+    """The key an empty form's drawing is kept under in the "drawings" cache (``{% drawn_once ... using=
     "drawings" %}``): its class, the language and ``parts``, everything else it is drawn from (the
     staff-written questions it asks, say). "" for a form that holds what someone typed or told us
     before, or an error: that is drawn for its visitor alone. Hidden fields are left out: the page

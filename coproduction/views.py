@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
-from common.cache import shared_with_visitors
+from common.cache import form_drawing_key, shared_with_visitors
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.text import search_words
@@ -986,7 +986,14 @@ class RsvpView(KeepsTypedAnswers, generic.View):
         return render(
             self.request,
             self.template_name,
-            {"session": self.session, "invitation": self.invitation, "form": form, "kept": kept, "full": full},
+            {
+                "session": self.session,
+                "invitation": self.invitation,
+                "form": form,
+                "form_drawing_key": form_drawing_key(form, self.session.arrangements),
+                "kept": kept,
+                "full": full,
+            },
         )
 
     def get(self, request, *args, **kwargs):

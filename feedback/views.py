@@ -553,6 +553,10 @@ class CodeView(generic.FormView):
     def get_initial(self):
         return {"code": code_display(code_normalise(self.request.GET.get("code", ""))[:8])}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"form_drawing_key": form_drawing_key(context["form"])}
+
     def form_valid(self, form):
         typed = form.cleaned_data["code"]
         code_tries_refuse(self.request, typed)

@@ -131,7 +131,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 RATELIMIT_FAIL_OPEN = True
 # Drawings of page parts that follow from a few values alone (a session's details, an empty form),
-# kept in each process for {% cache ... using="drawings" %}: nothing leaves the process, and a
+# kept in each process for {% drawn_once ... using="drawings" %}: nothing leaves the process, and a
 # release starts with none, so a changed template is never served from an old drawing.
 CACHES["drawings"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
