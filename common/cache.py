@@ -18,6 +18,8 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.forms.utils import ErrorDict
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
@@ -134,17 +136,55 @@ def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHAR
     return found["value"], f"{key}:{found['read_at'].isoformat()}:{get_language()}"
 
 
+class EmptyFormWhenDrawn(SimpleLazyObject):
+    """An empty (unbound) form built only when something reads it, for a page that draws its form once
+    (``{% drawn_once ... form_drawing_key ... %}``): building a form copies every field, and with the
+    drawing kept nothing needs it. Outside the drawing it answers for itself only what a page asks of an
+    empty form: it is a form, unbound, without errors. Anything else builds the form and asks that."""
+
+    is_bound = False
+
+    def __init__(self, form_class, initial: dict, build):
+        self.__dict__["form_class"], self.__dict__["initial_values"] = form_class, initial
+        super().__init__(build)
+
+    @property
+    def __class__(self):
+        # The form's class, without building it (isinstance, as templates use it, reads __class__).
+        return self.__dict__["form_class"]
+
+    def __bool__(self):
+        return True
+
+    @property
+    def errors(self):
+        return ErrorDict()
+
+    def __getitem__(self, name):
+        # A template tries form["errors"] before form.errors: those are not fields.
+        if name in ("errors", "is_bound"):
+            raise KeyError(name)
+        return super().__getitem__(name)
+
+
 def form_drawing_key(form, *parts) -> str:
     """The key an empty form's drawing is kept under in the "drawings" cache (``{% drawn_once ... using=
     "drawings" %}``): its class, the language and ``parts``, everything else it is drawn from (the
     staff-written questions it asks, say). "" for a form that holds what someone typed or told us
     before, or an error: that is drawn for its visitor alone. Hidden fields are left out: the page
-    draws them itself, outside the drawing."""
-    hidden = {name for name, field in form.fields.items() if field.widget.is_hidden}
-    filled = (value for name, value in form.initial.items() if name not in hidden)
-    if form.is_bound or any(value not in (None, "", [], ()) for value in filled):
+    draws them itself, outside the drawing. An EmptyFormWhenDrawn is not built for this."""
+    if isinstance(form, EmptyFormWhenDrawn):
+        form_class, fields, initial = form.form_class, form.form_class.base_fields, form.initial_values
+    elif form.is_bound:
         return ""
-    named = repr((type(form).__module__, type(form).__qualname__, get_language(), parts))
+    else:
+        form_class, fields, initial = type(form), form.fields, form.initial
+    hidden = {name for name, field in fields.items() if field.widget.is_hidden}
+    filled = (value for name, value in initial.items() if name not in hidden)
+    # An unticked box is as empty as a blank field (and False == 0, so it is named alone).
+    if any(value is not False and value not in (None, "", [], ()) for value in filled):
+        return ""
+    named = repr((form_class.__module__, form_class.__qualname__, get_language(), parts))
     return hashlib.sha256(named.encode()).hexdigest()
 
 

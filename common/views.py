@@ -11,6 +11,8 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from common.cache import EmptyFormWhenDrawn
+
 
 class StaffRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """A staff page: signed in with a staff, manager or administrator role.
@@ -19,6 +21,19 @@ class StaffRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """
 
     permission_required = "accounts.access_staff_area"
+
+
+class EmptyFormBuiltWhenDrawn:
+    """For a FormView whose page draws its empty form once (``{% drawn_once %}`` under
+    ``form_drawing_key``): a GET's form is built only if the drawing is missing."""
+
+    def get_form(self, form_class=None):
+        if self.request.method != "GET":
+            return super().get_form(form_class)
+        form_class = form_class or self.get_form_class()
+        return EmptyFormWhenDrawn(
+            form_class, self.get_initial(), lambda: super(EmptyFormBuiltWhenDrawn, self).get_form(form_class)
+        )
 
 
 def is_address(value: str) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
-from common.cache import form_drawing_key, shared_with_visitors
+from common.cache import EmptyFormWhenDrawn, form_drawing_key, shared_with_visitors
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.text import search_words
@@ -968,15 +968,17 @@ class RsvpView(KeepsTypedAnswers, generic.View):
             status=404 if code == "bad_link" else 410,
         )
 
-    def form(self, data=None) -> RsvpForm:
+    def initial(self) -> dict:
         invitation, person = self.invitation, self.invitation.participant
         if invitation.replied_at:
             initial = {"reply": invitation.reply, "access_needs": invitation.access_needs}
             initial["arrangements"] = invitation.arrangements
         else:
             initial = {"access_needs": person.access_needs if person.access_needs_consent else ""}
-        initial["keep_needs"] = person.access_needs_consent
-        return RsvpForm(data, initial=initial, session=self.session)
+        return initial | {"keep_needs": person.access_needs_consent}
+
+    def form(self, data=None) -> RsvpForm:
+        return RsvpForm(data, initial=self.initial(), session=self.session)
 
     def show(self, form: RsvpForm, *, kept: bool = False):
         # Whether the session is full matters only to someone who has not said they are coming.
@@ -997,7 +999,7 @@ class RsvpView(KeepsTypedAnswers, generic.View):
         )
 
     def get(self, request, *args, **kwargs):
-        return self.gate() or self.show(self.form())
+        return self.gate() or self.show(EmptyFormWhenDrawn(RsvpForm, self.initial(), self.form))
 
     def post(self, request, *args, **kwargs):
         if refused := self.gate():

@@ -26,7 +26,7 @@ from accounts.roles import team_ids
 from common.cache import form_drawing_key
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
-from common.views import StaffRequiredMixin, post_limit
+from common.views import EmptyFormBuiltWhenDrawn, StaffRequiredMixin, post_limit
 from coproduction.views import PagedListMixin
 
 from . import calls as services_calls
@@ -543,7 +543,7 @@ def received_page(request, lookup) -> HttpResponse:
 
 
 @code_address_limit
-class CodeView(generic.FormView):
+class CodeView(EmptyFormBuiltWhenDrawn, generic.FormView):
     """Enter the code from the letter (a QR code fills it in). A good code opens its form; a used one
     says the feedback was received; a mistyped one asks to check the letter."""
 
@@ -574,7 +574,7 @@ SESSION_CODE = "feedback-code"
 
 
 @post_limit(rate_setting="RESPONSE_PAGE_RATE", group="feedback-form")
-class FeedbackFormView(KeepsTypedAnswers, generic.FormView):
+class FeedbackFormView(KeepsTypedAnswers, EmptyFormBuiltWhenDrawn, generic.FormView):
     """The form for the case whose code opened it. The code travels in the form too, so answers sent
     after the session ended are still accepted; a refused post (CSRF) is shown back to send again."""
 
@@ -627,7 +627,13 @@ class FeedbackFormView(KeepsTypedAnswers, generic.FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return context | {"for_child": self.for_child, "form_drawing_key": form_drawing_key(context["form"])}
+        form = context["form"]
+        return context | {
+            "for_child": self.for_child,
+            "form_drawing_key": form_drawing_key(form),
+            # Drawn by the page for each family, outside the form's drawing.
+            "letter_code": form["code"].value() if form.is_bound else self.get_initial()["code"],
+        }
 
     def typed_in_refused_post(self, request, *args, **kwargs):
         return typed_answers(self.form_class(request.POST))
