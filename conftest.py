@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory, UserFactory
@@ -22,6 +22,7 @@ def _isolated_cache_and_eager_tasks(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
+    caches["drawings"].clear()  # ids come round again between tests on SQLite, and so would keys
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

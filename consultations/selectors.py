@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.utils.translation import get_language
 
 from .models import Answer, Consultation, ConsultationStatus, Question, Response, Selection, ServiceArea
 
@@ -105,6 +106,31 @@ def response_summary(*, consultation: Consultation, text_limit: int = 20) -> lis
             )
         summaries.append(summary)
     return summaries
+
+
+@dataclass
+class SubmittedState:
+    count: int
+    drawing_key: str  # "" when nothing was submitted: the questions may still change
+
+
+def submitted_state(*, consultation: Consultation) -> SubmittedState:
+    """How many responses were submitted, and a key that changes whenever anything a summary of them
+    shows does, for drawing the summary once (``{% drawn_once %}``) until then: one query, however
+    many responses there are.
+
+    A sent response is never changed or removed (answers_save refuses it; retention removes drafts and
+    contact details only), and questions are locked once anyone has started, so the number sent, the
+    newest id and the latest change name what was counted. The key ends with the language.
+    """
+    state = consultation.responses.submitted().aggregate(count=Count("pk"), newest=Max("pk"), changed=Max("updated_at"))
+    if not state["count"]:
+        return SubmittedState(count=0, drawing_key="")
+    changed = state["changed"].isoformat()
+    return SubmittedState(
+        count=state["count"],
+        drawing_key=f"{consultation.pk}:{state['count']}:{state['newest']}:{changed}:{get_language()}",
+    )
 
 
 def response_with_answers(*, response_pk: int, consultation: Consultation) -> Response:

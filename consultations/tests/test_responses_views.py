@@ -9,12 +9,12 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.roles import Role
 from accounts.tests.factories import TeamFactory
-from consultations import selectors
+from consultations import selectors, services
 from consultations.models import (
     Channel,
     QuestionKind,
@@ -520,15 +520,72 @@ def test_the_summary_makes_the_same_queries_for_10_or_1000_responses(
         multiple_question=questions["multiple"],
     )
     client = staff_client(staff_member)
-    # user, roles, permissions (its own and its roles'), consultation, user's teams, questions, answers
-    # counted per question, selections counted per choice, latest answers of each of the two text
-    # questions, count of submitted responses; the session is read from the cache
+    # user, roles, permissions (its own and its roles'), consultation, user's teams, what was submitted
+    # (how many, the newest, the latest change), questions, answers counted per question, selections
+    # counted per choice, latest answers of each of the two text questions; the session is read from
+    # the cache
     with django_assert_num_queries(11):
         page = client.get(url("staff-summary", consultation))
     summary = page.context["summaries"][0]
     assert summary.answered == count
     assert sum(choice.count for choice in summary.choices) == count
     assert len(page.context["summaries"][1].texts) == min(count, 20)
+    # Drawn once for what was submitted: read again, nothing is counted again.
+    with django_assert_num_queries(6):
+        again = client.get(url("staff-summary", consultation))
+    assert summaries_shown(again) == summaries_shown(page)
+
+
+def summaries_shown(page) -> str:
+    """The summary page's questions and figures, without what differs on every request (nonces, tokens)."""
+    return summaries_shown_in(page.content.decode())
+
+
+def summaries_shown_in(html: str) -> str:
+    return html[html.index('<h1 class="govuk-heading-l">') : html.index("Download every response")]
+
+
+def test_a_response_sent_after_the_summary_was_drawn_shows_at_once(
+    staff_client, staff_member, make_user, consultation, questions
+):
+    sent = ResponseFactory(consultation=consultation)
+    answer_choices(response=sent, question=questions["choice"], values=["Weekends"])
+    client = staff_client(staff_member)
+    first = client.get(url("staff-summary", consultation)).content.decode()
+    assert "1 of 1 answered." in first and "100%" in first
+
+    # Recorded from paper by staff, as the service does it (sent with an earlier date).
+    services.response_record(
+        consultation=consultation,
+        channel="paper",
+        answers={questions["choice"].pk: "Holidays", questions["text"].pk: "Planted <b>text</b>"},
+        respondent_type="",
+        consent_to_quote=False,
+        received_at=consultation.opens_at + timedelta(hours=1),
+        recorded_by=make_user(Role.MANAGER),
+        moment=timezone.now(),
+    )
+    second = client.get(url("staff-summary", consultation)).content.decode()
+    assert "2 of 2 answered." in second and "50%" in second
+    assert "Planted &lt;b&gt;text&lt;/b&gt;" in second
+
+    # A draft changes nothing the summary counts, so the drawing stays.
+    draft = ResponseFactory(consultation=consultation, draft=True)
+    answer_choices(response=draft, question=questions["choice"], values=["Weekends"])
+    assert summaries_shown(client.get(url("staff-summary", consultation))) == summaries_shown_in(second)
+
+
+def test_the_summary_drawing_is_per_consultation_and_language(consultation, questions):
+    sent = ResponseFactory(consultation=consultation)
+    answer_choices(response=sent, question=questions["choice"], values=["Weekends"])
+    other = ConsultationFactory()
+    ResponseFactory(consultation=other)
+    mine, theirs = (selectors.submitted_state(consultation=each) for each in (consultation, other))
+    assert mine.count == 1 and theirs.count == 1
+    assert mine.drawing_key != theirs.drawing_key
+    with translation.override("cy"):
+        assert selectors.submitted_state(consultation=consultation).drawing_key != mine.drawing_key
+    assert selectors.submitted_state(consultation=ConsultationFactory()).drawing_key == ""
 
 
 def test_the_summary_counts_every_choice_in_one_grouped_query_with_no_subquery(

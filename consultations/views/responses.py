@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -171,14 +171,20 @@ class SummaryView(ConsultationStaffMixin, TemplateView):
     text_limit = 20
 
     def get_context_data(self, **kwargs):
+        state = selectors.submitted_state(consultation=self.consultation)
+        return super().get_context_data(**kwargs) | {
+            # Counted only when the page has no drawing of the summary for what was submitted so far.
+            "summaries": SimpleLazyObject(self.summaries),
+            "summary_drawing_key": state.drawing_key,
+            "submitted": state.count,
+            "text_limit": self.text_limit,
+        }
+
+    def summaries(self) -> list:
         summaries = selectors.response_summary(consultation=self.consultation, text_limit=self.text_limit)
         for summary in summaries:
             summary.bars = [(choice, bar_step(choice.percentage)) for choice in summary.choices]
-        return super().get_context_data(**kwargs) | {
-            "summaries": summaries,
-            "submitted": self.consultation.responses.submitted().count(),
-            "text_limit": self.text_limit,
-        }
+        return summaries
 
 
 # --- Exports -----------------------------------------------------------------------------------------
