@@ -192,6 +192,11 @@ def shared_key(key: str) -> str:
     return f"shared-with-visitors:{SHARED_VERSION}:{key}"
 
 
+def shared_forget(key: str) -> None:
+    """Drop what shared_with_visitors keeps under ``key``, for a change visitors must see at once."""
+    cache.delete(shared_key(key))
+
+
 def shared_kept(request, key: str, *, moment):
     """What shared_with_visitors keeps under ``key`` while it is still right at ``moment``, or None
     (for anyone signed in, always None): for a page that can use shared data but should not be the

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import capabilities
 from common.audit import personal_data_viewed
+from common.cache import shared_forget
 from common.dates import govuk_date, govuk_datetime
 from notifications.models import Message
 from notifications.services import message_queue
@@ -88,6 +89,20 @@ def ensure_may_change(user: User, consultation: Consultation) -> None:
 def ensure_not_withdrawn(consultation: Consultation) -> None:
     if consultation.withdrawn_at:
         raise ValidationError(_("A withdrawn consultation cannot be changed."), code="withdrawn")
+
+
+def respond_reading_key_for(slug: str) -> str:
+    """The name the respond pages share a consultation and its questions under between visitors who
+    are not signed in (common.cache.shared_with_visitors)."""
+    return f"respond-start:{slug}"
+
+
+def respond_reading_forget(consultation: Consultation) -> None:
+    """Visitors responding see a change to the consultation or its questions on their next page, not
+    up to a minute later: a page showing old questions would post answers the saving page no longer
+    asks for."""
+    key = respond_reading_key_for(consultation.slug)
+    transaction.on_commit(lambda: shared_forget(key))
 
 
 def questions_locked(consultation: Consultation) -> bool:
@@ -159,6 +174,7 @@ def question_save(*, question: Question, user: User) -> Question:
         question.position = 0 if last is None else last + 1
     question.full_clean()
     question.save()
+    respond_reading_forget(consultation)
     return question
 
 
@@ -167,6 +183,7 @@ def question_delete(*, question: Question, user: User) -> None:
     ensure_may_change(user, question.consultation)
     ensure_questions_editable(question.consultation)
     question.delete()
+    respond_reading_forget(question.consultation)
 
 
 @transaction.atomic
@@ -183,6 +200,7 @@ def question_move(*, question: Question, direction: int, user: User) -> None:
     for position, sibling in enumerate(siblings):
         if sibling.position != position:
             Question.objects.filter(pk=sibling.pk).update(position=position)
+    respond_reading_forget(question.consultation)
 
 
 MAX_DOCUMENT_SIZE = 20 * 1024 * 1024
@@ -307,6 +325,7 @@ def consultation_withdraw(*, consultation: Consultation, reason: str, moment: da
         consultation.withdrawn_at = moment
         consultation.withdrawal_reason = reason.strip()
         consultation.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+        respond_reading_forget(consultation)
     return consultation
 
 
@@ -1042,6 +1061,7 @@ def consultation_save(*, consultation: Consultation, user: User) -> Consultation
     if stored is not None:
         for field in ("published_at", "withdrawn_at", "withdrawal_reason", "outcomes_summary", "outcomes_published_at"):
             setattr(consultation, field, getattr(stored, field))
+    respond_reading_forget(consultation)
     return consultation
 
 

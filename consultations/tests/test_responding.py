@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from common.cache import shared_forget
 from consultations import services
 from consultations.models import Answer, QuestionKind, RespondentContact, Response, Selection
 from consultations.tests.factories import (
@@ -769,8 +770,10 @@ def test_an_empty_question_page_is_drawn_once_yet_shows_a_changed_question_and_e
     assert "What works well about short breaks now?" in first_visit
 
     # Another person's empty page comes from the same drawing; a change to the question is a new drawing.
+    # (Changed here directly: the service refuses once anyone has started, and forgets the shared reading.)
     q["short_text"].text = "What works well about booking now?"
     q["short_text"].save()
+    shared_forget(services.respond_reading_key_for(consultation.slug))
     other = Client()
     start(other, consultation)
     page = other.get(page_url(consultation, 1)).content.decode()

@@ -72,8 +72,8 @@ def test_a_page_of_many_questions_and_choices_saves_in_a_few_queries(
     started(client, consultation)
     page = url("respond-page", consultation, page=2)
     client.post(page, page_two(consultation, choices=first[0], text=first[1]))
-    with django_assert_max_num_queries(13):
-        # the consultation; the session; the draft; the consultation's questions (the page's form);
+    with django_assert_max_num_queries(11):
+        # the session; the draft (the consultation and its questions are shared between visitors);
         # SAVEPOINT; UPDATE the draft (its row lock, and the check it was not sent);
         # the page's stored answers with their choices, in one join;
         # at most one each: DELETE emptied answers, INSERT new answers, UPDATE changed texts,
@@ -97,9 +97,8 @@ def test_a_page_of_many_questions_and_choices_saves_in_a_few_queries(
 def test_a_one_question_page_saves_in_the_same_few_queries(client, consultation, django_assert_max_num_queries):
     started(client, consultation)
     question = consultation.questions.first()
-    with django_assert_max_num_queries(9):
-        # the consultation; the session; the draft; the questions; SAVEPOINT; UPDATE the draft;
-        # the stored answer; UPDATE its text; RELEASE
+    with django_assert_max_num_queries(7):
+        # the session; the draft; SAVEPOINT; UPDATE the draft; the stored answer; UPDATE its text; RELEASE
         client.post(url("respond-page", consultation, page=1), {f"question_{question.pk}": "Changed"})
     assert Answer.objects.get().text == "Changed"
 
@@ -120,9 +119,10 @@ def test_the_service_saves_a_page_in_a_few_queries_when_given_its_questions(cons
 
 def test_a_whole_response_costs_well_under_half_the_queries_it_did(client, consultation, django_assert_max_num_queries):
     first = consultation.questions.first()
-    # 11 requests, 79 queries (16 of them the SAVEPOINT and RELEASE pairs of the test's transaction);
-    # the same journey cost 161 before a page's answers were saved in bulk.
-    with django_assert_max_num_queries(80):
+    # 11 requests, 55 queries (16 of them the SAVEPOINT and RELEASE pairs of the test's transaction);
+    # the same journey cost 161 before a page's answers were saved in bulk, and 79 before the pages
+    # shared the consultation and its questions.
+    with django_assert_max_num_queries(55):
         client.get(url("respond", consultation))
         client.post(url("respond", consultation))
         client.get(url("respond-page", consultation, page=1))
@@ -136,3 +136,35 @@ def test_a_whole_response_costs_well_under_half_the_queries_it_did(client, consu
         client.get(done["Location"])
     sent = Response.objects.get()
     assert sent.is_submitted and sent.answers.count() == 9
+
+
+def test_pages_a_visitor_only_reads_share_the_consultation_and_its_questions(
+    client, consultation, django_assert_num_queries
+):
+    from django.test import Client
+
+    started(client, consultation)
+    other = Client()
+    started(other, consultation)
+    for name, kwargs in (("respond-page", {"page": 2}), ("respond-about-you", {}), ("respond-check", {})):
+        client.get(url(name, consultation, **kwargs))  # the first visitor's read is shared
+        with django_assert_num_queries(2 if name != "respond-check" else 4):
+            # the draft; its answers (a question page) or its contact details ("about you"); on "check
+            # your answers", the answers, their choices and the contact details
+            page = other.get(url(name, consultation, **kwargs))
+        assert page.status_code == 200
+
+
+def test_a_question_staff_add_shows_on_the_next_page_a_visitor_reads(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+
+    assert "9 questions" in client.get(url("respond", consultation)).content.decode()  # now shared
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_save(
+            question=QuestionFactory.build(consultation=consultation, page=3, kind=QuestionKind.YES_NO),
+            user=UserFactory(role=Role.MANAGER),
+        )
+    assert "10 questions" in client.get(url("respond", consultation)).content.decode()

@@ -372,6 +372,8 @@ class RespondingView(KeepsTypedAnswers, View):
 
     needs_draft = True
     keeps_posted_answers = False
+    questions: list[Question] | None = None  # all the consultation's questions, where the reading shared them
+    drawing_key = ""
 
     def dispatch(self, request, *args, **kwargs):
         refused = self.gate()
@@ -397,7 +399,32 @@ class RespondingView(KeepsTypedAnswers, View):
         return None
 
     def consultation_read(self) -> Consultation:
+        """Visitors who are not signed in share the consultation and its questions, and a drawing of
+        what the start page says of them, for up to a minute and never past the minute it opens or
+        closes (common.cache.shared_with_drawing). Staff changes to it or its questions are seen on the
+        next page (services.respond_reading_forget), and questions are locked once anyone has started,
+        so answers are saved against the questions asked; sending a response reads the consultation
+        afresh and locks the draft (services.response_submit)."""
+        found, self.drawing_key = shared_with_drawing(
+            self.request,
+            services.respond_reading_key_for(self.kwargs["slug"]),
+            self.shared_reading,
+            moment=self.moment,
+        )
+        self.questions = found["questions"]
+        return found["consultation"]
+
+    def consultation_fresh(self) -> Consultation:
         return with_times(get_object_or_404(public_consultations(), slug=self.kwargs["slug"]))
+
+    def shared_reading(self, moment: datetime) -> tuple[dict, datetime | None]:
+        consultation = self.consultation_fresh()
+        return {"consultation": consultation, "questions": list(consultation.questions.all())}, (
+            consultation.status_changes_after(moment)
+        )
+
+    def questions_all(self) -> list[Question]:
+        return self.questions if self.questions is not None else list(self.consultation.questions.all())
 
     def kept_in_new_draft(self, draft: Response):
         """A post that found no draft was kept in ``draft``: this browser holds it now, and is told why."""
@@ -444,29 +471,9 @@ class StartView(RespondingView):
 
     needs_draft = False
     template_name = "consultations/public/start.html"
-    questions = None
-    drawing_key = ""
-
-    def consultation_read(self) -> Consultation:
-        """Visitors who are not signed in share what the page says of the consultation, and its drawing,
-        for up to a minute, never past the minute it opens or closes (common.cache.shared_with_drawing).
-        Starting a response always reads afresh."""
-        if self.request.method != "GET":
-            return super().consultation_read()
-        found, self.drawing_key = shared_with_drawing(
-            self.request, f"respond-start:{self.kwargs['slug']}", self.start_reading, moment=self.moment
-        )
-        self.questions = found["questions"]
-        return found["consultation"]
-
-    def start_reading(self, moment: datetime) -> tuple[dict, datetime | None]:
-        consultation = super().consultation_read()
-        return {"consultation": consultation, "questions": list(consultation.questions.all())}, (
-            consultation.status_changes_after(moment)
-        )
 
     def get(self, request, *args, **kwargs):
-        questions = self.questions if self.questions is not None else list(self.consultation.questions.all())
+        questions = self.questions_all()
         draft = self.draft
         in_progress = draft if draft is not None and not draft.is_submitted else None
         sent = draft if draft is not None and draft.is_submitted else None
@@ -492,13 +499,13 @@ class StartView(RespondingView):
     def post(self, request, *args, **kwargs):
         if self.draft is not None and not self.draft.is_submitted:
             # A second click on "Start now", or a second tab: carry on with the same draft.
-            return redirect(resume_destination(self.consultation, self.draft))
+            return redirect(resume_destination(self.consultation, self.draft, self.questions))
         try:
             draft = services.response_start(consultation=self.consultation, user=request.user, moment=self.moment)
         except ValidationError:
             return self.not_open()
         request.session[draft_session_key(self.consultation)] = draft.pk
-        return redirect(resume_destination(self.consultation, draft))
+        return redirect(resume_destination(self.consultation, draft, self.questions))
 
 
 @response_page_limit
@@ -511,7 +518,7 @@ class QuestionPageView(RespondingView):
         self.change = request.GET.get("change") == "1"
 
     def load_page(self, page: int) -> None:
-        all_questions = list(self.consultation.questions.all())
+        all_questions = self.questions_all()
         self.pages = sorted({question.page for question in all_questions})
         if page not in self.pages:
             raise Http404("No such page.")
@@ -640,7 +647,7 @@ class AboutYouView(RespondingView):
         }
 
     def show(self, form: AboutYouForm, *, kept: bool = False):
-        last_page = self.consultation.questions.order_by("-page").values_list("page", flat=True).first()
+        last_page = max((question.page for question in self.questions_all()), default=None)
         back_url = (
             reverse("consultations:respond-check", kwargs={"slug": self.consultation.slug})
             if self.request.GET.get("change") == "1" or last_page is None
@@ -695,7 +702,7 @@ class KeptView(RespondingView):
     template_name = "consultations/public/kept.html"
 
     def get(self, request, *args, **kwargs):
-        continue_url = resume_destination(self.consultation, self.draft)
+        continue_url = resume_destination(self.consultation, self.draft, self.questions)
         if request.session.get(KEPT_SESSION_KEY) != self.draft.pk:
             return redirect(continue_url)
         return render(
@@ -714,7 +721,7 @@ class CheckAnswersView(RespondingView):
     template_name = "consultations/public/check_answers.html"
 
     def show(self, *, errors: list[dict] | None = None):
-        questions = list(self.consultation.questions.all())
+        questions = self.questions_all()
         per_page: dict[int, int] = {}
         for question in questions:
             per_page[question.page] = per_page.get(question.page, 0) + 1
@@ -787,7 +794,7 @@ class SaveForLaterView(RespondingView):
                 self.context(
                     email=request.session[RESUME_SENT_SESSION_KEY],
                     days=services.RESUME_LINK_DAYS,
-                    continue_url=resume_destination(self.consultation, self.draft),
+                    continue_url=resume_destination(self.consultation, self.draft, self.questions),
                 ),
             )
         initial = {"email": request.user.email} if request.user.is_authenticated else {}
@@ -815,7 +822,7 @@ class SaveForLaterView(RespondingView):
             self.context(
                 form=form,
                 days=services.RESUME_LINK_DAYS,
-                continue_url=resume_destination(self.consultation, self.draft),
+                continue_url=resume_destination(self.consultation, self.draft, self.questions),
             ),
         )
 
