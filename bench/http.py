@@ -171,8 +171,15 @@ class Visitor:
         if form is not None:
             body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        answer = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            answer = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The worker holding this kept-alive connection was replaced (gunicorn's max_requests) before
+            # it read the request: send it again on a new connection, as a browser does.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            answer = self.connection.getresponse()
         text = answer.read().decode()
         self.requests += 1
         for header in answer.headers.get_all("Set-Cookie") or []:
