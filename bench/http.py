@@ -171,16 +171,19 @@ class Visitor:
         if form is not None:
             body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            answer = self.connection.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # The worker holding this kept-alive connection was replaced (gunicorn's max_requests) before
-            # it read the request: send it again on a new connection, as a browser does.
-            self.connection.close()
-            self.connection.request(method, path, body=body, headers=headers)
-            answer = self.connection.getresponse()
-        text = answer.read().decode()
+        for attempt in range(3):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                answer = self.connection.getresponse()
+                text = answer.read().decode()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The worker holding this kept-alive connection was being replaced (gunicorn's
+                # max_requests): send it again on a new connection, as a browser does.
+                self.connection.close()
+                if attempt == 2:
+                    raise
+                time.sleep(0.1)
         self.requests += 1
         for header in answer.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
