@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from common.cache import shared_forget
+from consultations import services
 from consultations.models import Answer, Response
 from consultations.tests.factories import two_page_consultation
 
@@ -106,6 +108,8 @@ def test_an_answer_sent_after_the_consultation_closed_is_shown_back_to_copy(page
     consultation.closes_at = timezone.now() - timedelta(days=1)
     consultation.opens_at = consultation.closes_at - timedelta(days=30)
     consultation.save()
+    # Changed directly here; a staff edit through the service forgets the reading pages share at once.
+    shared_forget(services.respond_reading_key_for(consultation.slug))
     page.get_by_role("button", name="Continue").click()
 
     assert page.locator("h1").inner_text() == "This consultation has closed"
