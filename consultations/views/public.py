@@ -442,7 +442,7 @@ class RespondingView(KeepsTypedAnswers, View):
         return []
 
     def typed_in_refused_post(self, request, *args, **kwargs) -> list[dict]:
-        self.consultation = get_object_or_404(public_consultations(), slug=self.kwargs["slug"])
+        self.consultation = self.consultation_fresh()
         return self.posted_form_typed()
 
     def to_confirmation(self, response: Response):
