@@ -512,7 +512,6 @@ def about_you_save(
     """The optional "about you" step, while the response may still be sent; contact details go to their
     own table, or are removed. An address is needed to be contacted, and always where the consultation
     takes no anonymous responses."""
-    response = Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
     if response.is_submitted:
         raise ValidationError(_("This response has already been sent."), code="submitted")
     ensure_accepting(response.consultation, moment, started_at=response.started_at)
@@ -527,9 +526,14 @@ def about_you_save(
             validate_email(email)
         except ValidationError as error:
             raise ValidationError({"email": error}) from error
-    response.respondent_type = respondent_type
-    response.consent_to_quote = consent_to_quote
-    response.save(update_fields=["respondent_type", "consent_to_quote", "updated_at"])
+    # One UPDATE saves the answers and takes the row lock response_submit takes, as answers_save does:
+    # no row means the response had been sent.
+    saved = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
+        respondent_type=respondent_type, consent_to_quote=consent_to_quote, updated_at=moment
+    )
+    if not saved:
+        raise ValidationError(_("This response has already been sent."), code="submitted")
+    response.respondent_type, response.consent_to_quote, response.updated_at = respondent_type, consent_to_quote, moment
     # Where anonymous responses are not allowed the address is kept even if nothing was ticked.
     if email and (wants_receipt or wants_outcome or not response.consultation.anonymous_allowed):
         RespondentContact.objects.update_or_create(

@@ -187,7 +187,8 @@ RESPONSE_PAGE_RATE = env.str("RESPONSE_PAGE_RATE", default="600/h")
 
 # Sessions are kept in the database and read through the shared cache: each page of a response
 # reads its session without a query, and a cache outage only means reading it from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# common.sessions is Django's cached_db store, without a query asking whether a new key is free.
+SESSION_ENGINE = "common.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # Eight hours unused: respond pages renew the session on every page (common.kept_answers), and the
 # start page tells people the limit.

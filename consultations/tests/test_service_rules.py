@@ -17,6 +17,7 @@ from consultations.models import (
     Question,
     QuestionKind,
     RespondentContact,
+    Response,
     SafeguardingFlag,
 )
 from consultations.tests.factories import ConsultationFactory, QuestionFactory, ResponseFactory, editor
@@ -208,6 +209,24 @@ def test_about_you_is_saved_in_the_grace_period_for_a_draft_started_before_closi
     )
     about_you(draft, consultation.closes_at + timedelta(minutes=5))
     assert RespondentContact.objects.get(response=draft).email == "jo@example.com"
+
+
+def test_about_you_read_before_the_response_was_sent_elsewhere_is_refused_and_changes_nothing():
+    draft = ResponseFactory(draft=True, respondent_type="")
+    read_in_another_tab = Response.objects.get(pk=draft.pk)
+    Response.objects.filter(pk=draft.pk).update(submitted_at=timezone.now(), reference="AR9P-G26H")
+    with pytest.raises(ValidationError) as excinfo:
+        about_you(read_in_another_tab, timezone.now())
+    assert code_of(excinfo) == "submitted"
+    assert Response.objects.get(pk=draft.pk).respondent_type == ""
+    assert not RespondentContact.objects.filter(response=draft).exists()
+
+
+def test_about_you_for_a_response_known_to_be_sent_is_refused_before_its_fields_are_checked():
+    sent = ResponseFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        about_you(sent, timezone.now(), email="jo at example")
+    assert code_of(excinfo) == "submitted"
 
 
 def test_about_you_is_not_saved_once_the_consultation_is_withdrawn():

@@ -118,11 +118,19 @@ def page_url(consultation: Consultation, page: int) -> str:
     return reverse("consultations:respond-page", kwargs={"slug": consultation.slug, "page": page})
 
 
-def resume_destination(consultation: Consultation, draft: Response, questions: list[Question] | None = None) -> str:
+def resume_destination(
+    consultation: Consultation,
+    draft: Response,
+    questions: list[Question] | None = None,
+    *,
+    answered: set[int] | None = None,
+) -> str:
     """Where someone coming back should land: the page after the last one they answered, or an earlier
-    page with a required question still unanswered; check your answers once nothing is left."""
+    page with a required question still unanswered; check your answers once nothing is left.
+    ``answered`` (question ids) is read from the draft unless the caller knows it."""
     questions = list(consultation.questions.all()) if questions is None else questions
-    answered = set(draft.answers.values_list("question_id", flat=True))
+    if answered is None:
+        answered = set(draft.answers.values_list("question_id", flat=True))
     last_answered = max((question.page for question in questions if question.pk in answered), default=0)
     candidates = [question.page for question in questions if question.page > last_answered]
     candidates += [question.page for question in questions if question.required and question.pk not in answered]
@@ -505,7 +513,8 @@ class StartView(RespondingView):
         except ValidationError:
             return self.not_open()
         request.session[draft_session_key(self.consultation)] = draft.pk
-        return redirect(resume_destination(self.consultation, draft, self.questions))
+        # A response started this moment has no answers to read.
+        return redirect(resume_destination(self.consultation, draft, self.questions, answered=set()))
 
 
 @response_page_limit
