@@ -6,6 +6,7 @@ import secrets
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from django.conf import settings
 from django.core import signing
@@ -351,6 +352,11 @@ def submitted_with_reference(response: Response, *, submitted_at: datetime) -> N
             continue  # the reference was taken; draw another
 
 
+def refuse_as_sent() -> NoReturn:
+    """A draft's step asked of a response that has been sent: nothing of it changes any more."""
+    raise ValidationError(_("This response has already been sent."), code="submitted")
+
+
 def ensure_accepting(consultation: Consultation, moment: datetime, *, started_at: datetime | None = None) -> None:
     if not consultation.accepts_submission_at(moment, started_at=started_at):
         status = consultation.status_at(moment)
@@ -467,7 +473,7 @@ def answers_save(
     # takes, so a save and a submit at the same moment happen one after the other; no row means the
     # response had been sent.
     if not Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(updated_at=moment):
-        raise ValidationError(_("This response has already been sent."), code="submitted")
+        refuse_as_sent()
     response.updated_at = moment
     ensure_accepting(response.consultation, moment, started_at=response.started_at)
     if questions is None:
@@ -513,7 +519,7 @@ def about_you_save(
     own table, or are removed. An address is needed to be contacted, and always where the consultation
     takes no anonymous responses."""
     if response.is_submitted:
-        raise ValidationError(_("This response has already been sent."), code="submitted")
+        refuse_as_sent()
     ensure_accepting(response.consultation, moment, started_at=response.started_at)
     ensure_respondent_type(respondent_type)
     contact_email_check(
@@ -526,13 +532,13 @@ def about_you_save(
             validate_email(email)
         except ValidationError as error:
             raise ValidationError({"email": error}) from error
-    # One UPDATE saves the answers and takes the row lock response_submit takes, as answers_save does:
+    # One UPDATE saves these choices and takes the row lock response_submit takes, as answers_save does:
     # no row means the response had been sent.
     saved = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
         respondent_type=respondent_type, consent_to_quote=consent_to_quote, updated_at=moment
     )
     if not saved:
-        raise ValidationError(_("This response has already been sent."), code="submitted")
+        refuse_as_sent()
     response.respondent_type, response.consent_to_quote, response.updated_at = respondent_type, consent_to_quote, moment
     # Where anonymous responses are not allowed the address is kept even if nothing was ticked.
     if email and (wants_receipt or wants_outcome or not response.consultation.anonymous_allowed):
@@ -649,7 +655,7 @@ def resume_link_send(*, response: Response, email: str) -> None:
     """E-mail a link back to a draft. The link names the draft, so it is sent only to the address given."""
     validate_email(email)
     if response.is_submitted:
-        raise ValidationError(_("This response has already been sent."), code="submitted")
+        refuse_as_sent()
     path = reverse(
         "consultations:resume", kwargs={"slug": response.consultation.slug, "token": resume_token_for(response)}
     )
@@ -677,7 +683,7 @@ def response_for_resume_token(*, token: str, consultation: Consultation) -> Resp
     if response is None:
         raise ValidationError(_("This link is not valid."), code="invalid")
     if response.is_submitted:
-        raise ValidationError(_("This response has already been sent."), code="submitted")
+        refuse_as_sent()
     return response
 
 
