@@ -37,6 +37,7 @@ from common.csv_import import (
     template_csv,
 )
 from common.dates import govuk_time
+from common.prepared import PreparedRead
 from notifications.services import File, message_queue
 
 from . import calendar
@@ -779,11 +780,18 @@ def invitation_for_token(token: str, *, with_session: bool = True) -> Invitation
         refuse(_("This link has expired."), code="expired")
     except signing.BadSignature:
         refuse(_("This link does not work."), code="bad_link")
-    related = ("session", "participant") if with_session else ("participant",)
-    try:
-        return Invitation.objects.select_related(*related).get(pk=pk if isinstance(pk, int) else None)
-    except Invitation.DoesNotExist:
+    read = invitation_with_session_read if with_session else invitation_read
+    invitation = read.one(pk) if isinstance(pk, int) and not isinstance(pk, bool) else None
+    if invitation is None:
         refuse(_("This link does not work."), code="bad_link")
+    return invitation
+
+
+# Every reply page reads its invitation: the reads' SQL is built once (common.prepared).
+invitation_read = PreparedRead(lambda pk: Invitation.objects.select_related("participant").filter(pk=pk))
+invitation_with_session_read = PreparedRead(
+    lambda pk: Invitation.objects.select_related("session", "participant").filter(pk=pk)
+)
 
 
 def reply_page_reading(session_pk: int, moment: datetime) -> tuple[dict, datetime]:

@@ -33,6 +33,7 @@ from common.csv_import import (
     import_text,
     template_csv,
 )
+from common.prepared import PreparedRead
 from coproduction.models import AgeBand
 from coproduction.services import refuse, team_check
 from notifications.services import message_queue
@@ -346,16 +347,19 @@ def case_codes_issue(*, case: ClosedCase, moment: datetime) -> list[FeedbackCode
     return codes
 
 
+# Every feedback page a family opens reads its code: the read's SQL is built once (common.prepared).
+code_read = PreparedRead(lambda code: FeedbackCode.objects.filter(code=code), value_type=str)
+
+
 def code_lookup(*, typed: str, moment: datetime) -> CodeLookup:
     """The code a person typed, in any case, with or without the dash or spaces; or why it does not
     open the form. A code whose check character disagrees is a typo, not an unknown code."""
     code = code_normalise(typed)
     if not code_well_formed(code):
         return CodeLookup(None, CodeProblem.MISTYPED)
-    try:
-        # The code alone: checking it needs nothing of the case, whose contact details stay unread.
-        found = FeedbackCode.objects.get(code=code)
-    except FeedbackCode.DoesNotExist:
+    # The code alone: checking it needs nothing of the case, whose contact details stay unread.
+    found = code_read.one(code)
+    if found is None:
         return CodeLookup(None, CodeProblem.UNKNOWN)
     if found.used_at is not None:
         return CodeLookup(found, CodeProblem.USED)
