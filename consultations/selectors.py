@@ -6,7 +6,18 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils.translation import get_language
 
-from .models import Answer, Consultation, ConsultationStatus, Question, Response, Selection, ServiceArea
+from common.prepared import PreparedRead
+
+from .models import (
+    Answer,
+    Consultation,
+    ConsultationStatus,
+    Question,
+    RespondentContact,
+    Response,
+    Selection,
+    ServiceArea,
+)
 
 
 def hub(*, moment: datetime, audience: str = "", service_area: str = "", text: str = "") -> dict:
@@ -186,3 +197,12 @@ def outcomes_published():
         .prefetch_related("outcome_items")
         .order_by("-outcomes_published_at", "-pk")
     )
+
+
+# Read by "about you", "check your answers", sending and the confirmation: built once (common.prepared).
+contact_read = PreparedRead(lambda response_pk: RespondentContact.objects.filter(response_id=response_pk))
+
+
+def contact_of(response: Response) -> RespondentContact | None:
+    """The e-mail address a respondent left with their response, if they left one."""
+    return contact_read.one(response.pk)

@@ -51,6 +51,7 @@ from .models import (
     Selection,
     Subscription,
 )
+from .selectors import contact_of
 
 logger = logging.getLogger(__name__)
 
@@ -627,7 +628,7 @@ def response_submit(*, draft: Response, moment: datetime) -> Response:
         raise ValidationError(
             _("Answer the questions marked as required."), code="incomplete", params={"questions": missing}
         )
-    contact = RespondentContact.objects.filter(response=draft).first()
+    contact = contact_of(draft)
     if not draft.consultation.anonymous_allowed and contact is None:
         raise ValidationError(
             _("Give an email address: this consultation does not take anonymous responses."), code="email_needed"

@@ -47,7 +47,6 @@ from consultations.models import (
     Document,
     Question,
     QuestionKind,
-    RespondentContact,
     Response,
 )
 
@@ -646,7 +645,7 @@ class AboutYouView(RespondingView):
     keeps_posted_answers = True
 
     def initial(self) -> dict:
-        contact = RespondentContact.objects.filter(response=self.draft).first()
+        contact = selectors.contact_of(self.draft)
         email = contact.email if contact else (self.request.user.email if self.request.user.is_authenticated else "")
         contact_wanted = []
         if contact and contact.wants_receipt:
@@ -760,7 +759,7 @@ class CheckAnswersView(RespondingView):
                 missing.append(
                     {"text": gettext("Answer ‘%(question)s’") % {"question": question.text}, "href": change_url}
                 )
-        contact = RespondentContact.objects.filter(response=self.draft).first()
+        contact = selectors.contact_of(self.draft)
         errors = [*missing, *(errors or [])]
         return render(
             self.request,
@@ -854,7 +853,7 @@ class ConfirmationView(View):
         )
         if not mine:
             raise Http404("Not your response.")
-        contact = RespondentContact.objects.filter(response=response).first()
+        contact = selectors.contact_of(response)
         return render(
             request,
             "consultations/public/confirmation.html",
