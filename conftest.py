@@ -19,10 +19,12 @@ def _isolated_cache_and_eager_tasks(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "drawings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "drawings"},
+        "rights": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rights"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
     caches["drawings"].clear()  # ids come round again between tests on SQLite, and so would keys
+    caches["rights"].clear()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -26,9 +26,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import signals
 
         from . import audit, sign_in_log
+        from .rights import rights_signals_connect
         from .roles import roles_sync_after_migrate
 
         audit.accounts_register()
+        rights_signals_connect()
         # Apps that arrive later bring permissions for the roles: grant them after every migrate.
         post_migrate.connect(roles_sync_after_migrate, dispatch_uid="accounts.roles_sync")
         signals.user_logged_in.connect(sign_in_log.signed_in, dispatch_uid="accounts.log_signed_in")

@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .rights import new_rights_stamp
+
 
 class Team(models.Model):
     """A council team or service, such as the Family Placement Team."""
@@ -60,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(default=timezone.now)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Drawn afresh whenever the user's roles, teams or permissions change (accounts.rights).
+    rights_stamp = models.BigIntegerField(default=new_rights_stamp, editable=False)
 
     objects = UserManager()
 

@@ -10,6 +10,8 @@ import rules
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .rights import rights_of
+
 
 class Role(models.TextChoices):
     PARTICIPANT = "Participant", _("Participant")
@@ -68,12 +70,10 @@ def roles_sync_after_migrate(sender, **kwargs):
 
 
 def roles_of(user) -> frozenset[str]:
-    """The names of the user's roles, read once per request and kept on the user object."""
+    """The names of the user's roles."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_portal_roles"):
-        user._portal_roles = frozenset(user.groups.values_list("name", flat=True))
-    return user._portal_roles
+    return rights_of(user).roles
 
 
 def has_staff_role(user) -> bool:
@@ -85,11 +85,11 @@ def has_staff_role(user) -> bool:
     )
 
 
-def team_ids(user) -> set[int]:
-    """The user's teams, read once per request and kept on the user object."""
-    if not hasattr(user, "_team_ids"):
-        user._team_ids = set(user.teams.values_list("pk", flat=True))
-    return user._team_ids
+def team_ids(user) -> frozenset[int]:
+    """The ids of the user's teams."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return rights_of(user).team_ids
 
 
 # Predicates every app's rules.py builds its permissions from.

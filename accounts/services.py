@@ -31,7 +31,6 @@ def role_assign(*, user: User, role: Role) -> User:
     if role == Role.ADMINISTRATOR and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_portal_roles", None)
     return user
 
 

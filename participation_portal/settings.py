@@ -138,6 +138,13 @@ CACHES["drawings"] = {
     "LOCATION": "drawings",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Each signed-in user's roles, teams and permissions, kept in each process under a stamp on the user
+# row that any change to them redraws (accounts.rights): correct without being shared.
+CACHES["rights"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rights",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # --- Accounts and security ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -302,9 +302,9 @@ def test_the_list_makes_the_same_queries_for_10_or_1000_responses(
 ):
     bulk_responses(consultation, count)
     client = staff_client(staff_member)
-    # user, user's roles, permissions (its own and its roles'), consultation, user's teams (edit
-    # permission), count of responses, the page of responses; the session is read from the cache
-    with django_assert_num_queries(7):
+    # user, user's rights (roles, teams and permissions, in one query), consultation, count of
+    # responses, the page of responses; the session is read from the cache
+    with django_assert_num_queries(5):
         page = client.get(url("staff-responses", consultation))
     assert len(page.context["responses"]) == min(count, 50)
 
@@ -520,18 +520,19 @@ def test_the_summary_makes_the_same_queries_for_10_or_1000_responses(
         multiple_question=questions["multiple"],
     )
     client = staff_client(staff_member)
-    # user, roles, permissions (its own and its roles'), consultation, user's teams, what was submitted
-    # (how many, the newest, the latest change), questions, answers counted per question, selections
-    # counted per choice, latest answers of each of the two text questions; the session is read from
-    # the cache
-    with django_assert_num_queries(11):
+    # user, user's rights (roles, teams and permissions, in one query), consultation, what was
+    # submitted (how many, the newest, the latest change), questions, answers counted per question,
+    # selections counted per choice, latest answers of each of the two text questions; the session is
+    # read from the cache
+    with django_assert_num_queries(9):
         page = client.get(url("staff-summary", consultation))
     summary = page.context["summaries"][0]
     assert summary.answered == count
     assert sum(choice.count for choice in summary.choices) == count
     assert len(page.context["summaries"][1].texts) == min(count, 20)
-    # Drawn once for what was submitted: read again, nothing is counted again.
-    with django_assert_num_queries(6):
+    # Drawn once for what was submitted: read again, nothing is counted again (user, consultation,
+    # what was submitted; the user's rights are kept from the first request).
+    with django_assert_num_queries(3):
         again = client.get(url("staff-summary", consultation))
     assert summaries_shown(again) == summaries_shown(page)
 

@@ -321,6 +321,8 @@ def make_consultations(count, team, area, *, start=0, responses_each=0):
 
 
 def count_queries(client, path) -> int:
+    """The queries of a request after the first, which reads the user's rights for the ones after."""
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)
@@ -332,9 +334,9 @@ def test_the_list_makes_the_same_queries_for_10_and_1000_consultations(
     make_consultations(10, team, area, responses_each=2)
     with_ten = count_queries(signed_in, url("staff-list"))
     make_consultations(990, team, area, start=10, responses_each=2)
-    # session, user, user's role groups, user's permissions (1), count of consultations, one page of them
-    # with their teams and response counts, teams for the filter
-    with django_assert_max_num_queries(7):
+    # session, user, count of consultations, one page of them with their teams and response counts,
+    # teams for the filter (the user's rights were read on the first request and kept)
+    with django_assert_max_num_queries(5):
         response = signed_in.get(url("staff-list"))
     assert len(response.context["consultations"]) == 50
     assert count_queries(signed_in, url("staff-list")) == with_ten
@@ -633,10 +635,9 @@ def test_the_overview_makes_the_same_queries_for_10_and_1000_rows(signed_in, tea
     add_rows(10)
     with_ten = count_queries(signed_in, url("staff-overview", consultation.pk))
     add_rows(990)
-    # session, user, user's role groups, user's permissions (1), user's teams (edit permission),
-    # consultation with team and service area, whether any response exists (locked questions),
-    # questions, documents, count of submitted responses
-    with django_assert_max_num_queries(10):
+    # session, user, consultation with team and service area, whether any response exists (locked
+    # questions), questions, documents, count of submitted responses (the user's rights are kept)
+    with django_assert_max_num_queries(7):
         signed_in.get(url("staff-overview", consultation.pk))
     assert count_queries(signed_in, url("staff-overview", consultation.pk)) == with_ten
 

@@ -27,6 +27,7 @@ def redis_cache_down(settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
         "drawings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "drawings"},
+        "rights": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rights"},
     }
 
 
