@@ -690,6 +690,8 @@ def pages_for(targets: Targets) -> list[Page]:
         Page("feedback-code", "feedback: enter your letter's code", "/feedback/"),
         Page("feedback-form", "feedback: the family's form", "/feedback/your-feedback/", cookie=family),
         Page("feedback-child-form", "feedback: the young person's form", "/feedback/young-people/", cookie=child),
+        # The same floor as a signed-in member of staff sees it: what signing in costs every staff page.
+        Page("floor-staff", "template floor, signed in as staff", "/bench/floor/", public=False, cookie=staff),
         Page("staff-list", "staff: consultations", "/staff/consultations/", public=False, cookie=staff),
     ]
     for count, pk in targets.sessions.items():
