@@ -1,7 +1,7 @@
 """A signed-in user's roles, teams and permissions, read once and kept across requests.
 
 Every staff page asks what the user may do (the staff guard, the header's links, the views' own
-checks), and reading it costs three queries. It changes rarely, so it is kept in the process under
+checks). It is read in one query and changes rarely, so it is kept in the process under
 the user's ``rights_stamp``: a column of the user row, which every request reads anyway. Whatever
 changes a user's rights draws them a new stamp (the signals below), so the next request, in any
 process, looks under a new key and reads them afresh: rights are never served stale, and nothing
@@ -32,6 +32,7 @@ def rights_of(user) -> Rights:
     """The signed-in, active user's rights, kept on the user object for the request."""
     rights = user.__dict__.get("_portal_rights")
     if rights is None:
+        # A superuser holds every permission without any link to them, so the flag is in the key too.
         key = f"rights:{user.pk}:{user.rights_stamp}:{int(user.is_superuser)}"
         rights = caches[RIGHTS_CACHE].get(key)
         if rights is None:
@@ -71,20 +72,18 @@ def rights_read(user) -> Rights:
     )
 
 
-def rights_changed(users) -> None:
-    """Draw a new stamp for these users (a list of user objects, whose request then sees the change
-    at once too, or of primary keys); one stamp serves them all, as the key names the user too."""
+def rights_changed(pks: list[int], *, user=None) -> None:
+    """Draw a new stamp for these users; one serves them all, as the key names the user too. The user
+    object at hand, if given, sees the change at once (the request that made it)."""
     from .models import User
 
-    if not users:
+    if not pks:
         return
     stamp = new_rights_stamp()
-    pks = [getattr(user, "pk", user) for user in users]
-    for user in users:
-        if not isinstance(user, int):
-            user.rights_stamp = stamp
-            user.__dict__.pop("_portal_rights", None)
     User.objects.filter(pk__in=pks).update(rights_stamp=stamp)
+    if user is not None:
+        user.rights_stamp = stamp
+        user.__dict__.pop("_portal_rights", None)
 
 
 # --- What changes a user's rights ------------------------------------------------------------------
@@ -99,17 +98,25 @@ def users_with(**lookup) -> list[int]:
     return list(User.objects.filter(**lookup).values_list("pk", flat=True).distinct())
 
 
+def users_note(instance, pks: list[int]) -> None:
+    instance._rights_users = pks
+
+
+def noted_users_changed(instance) -> None:
+    rights_changed(instance.__dict__.pop("_rights_users", []))
+
+
 def memberships_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """A user's roles, teams or own permissions added or taken away, from either side."""
     if not reverse:  # from the user's side: user.groups.add(...)
         if action in ("post_add", "post_remove", "post_clear"):
-            rights_changed([instance])
+            rights_changed([instance.pk], user=instance)
     elif action in ("post_add", "post_remove"):  # group.user_set.add(...)
         rights_changed(list(pk_set))
     elif action == "pre_clear":
-        instance._rights_users = users_with(**{user_field_of(sender): instance})
+        users_note(instance, users_with(**{user_field_of(sender): instance}))
     elif action == "post_clear":
-        rights_changed(instance.__dict__.pop("_rights_users", []))
+        noted_users_changed(instance)
 
 
 def role_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -120,9 +127,9 @@ def role_permissions_changed(sender, instance, action, reverse, model, pk_set, *
     elif action in ("post_add", "post_remove"):  # permission.group_set.add(...)
         rights_changed(users_with(groups__in=pk_set))
     elif action == "pre_clear":
-        instance._rights_users = users_with(groups__permissions=instance)
+        users_note(instance, users_with(groups__permissions=instance))
     elif action == "post_clear":
-        rights_changed(instance.__dict__.pop("_rights_users", []))
+        noted_users_changed(instance)
 
 
 def role_renamed(sender, instance, created, **kwargs):
@@ -134,13 +141,13 @@ def role_renamed(sender, instance, created, **kwargs):
 def holder_deleting(sender, instance, **kwargs):
     """A role, team or permission being deleted takes its links to users with it, unsignalled."""
     if sender._meta.model_name == "permission":
-        instance._rights_users = users_with(user_permissions=instance) + users_with(groups__permissions=instance)
+        users_note(instance, users_with(user_permissions=instance) + users_with(groups__permissions=instance))
     else:
-        instance._rights_users = users_with(**{"groups" if sender._meta.model_name == "group" else "teams": instance})
+        users_note(instance, users_with(**{"groups" if sender._meta.model_name == "group" else "teams": instance}))
 
 
 def holder_deleted(sender, instance, **kwargs):
-    rights_changed(instance.__dict__.pop("_rights_users", []))
+    noted_users_changed(instance)
 
 
 def user_field_of(through) -> str:

@@ -62,8 +62,6 @@ class PreparedRead:
         with connection.cursor() as cursor:
             cursor.execute(built.sql, params)
             rows = cursor.fetchmany(1) if single else cursor.fetchall()
-        if not rows:
-            return []
         found = []
         for row in rows:
             if built.converters:

@@ -199,8 +199,14 @@ def outcomes_published():
     )
 
 
-# Read by "about you", "check your answers", sending and the confirmation: built once (common.prepared).
+# Read by every respond page, and the address by "about you", "check your answers", sending and the
+# confirmation: their SQL is built once (common.prepared).
+response_read = PreparedRead(lambda pk: Response.objects.filter(pk=pk))
 contact_read = PreparedRead(lambda response_pk: RespondentContact.objects.filter(response_id=response_pk))
+
+
+def response_by_pk(pk: int) -> Response | None:
+    return response_read.one(pk)
 
 
 def contact_of(response: Response) -> RespondentContact | None:

@@ -29,7 +29,6 @@ from common.dates import govuk_date, govuk_datetime
 from common.kept_answers import KeepsTypedAnswers, session_hours, typed_answers
 from common.links import link_maker
 from common.pagination import CountedPaginator, page_links
-from common.prepared import PreparedRead
 from common.views import anonymous_form_limit, post_limit, refuse_if_over_limit
 from consultations import selectors, services
 from consultations.forms.public import (
@@ -146,10 +145,6 @@ def in_offered_order(answer: Answer, question: Question) -> list[str]:
     return sorted(values, key=lambda value: choices.index(value) if value in choices else len(choices))
 
 
-# Every respond page reads the visitor's response: the read's SQL is built once (common.prepared).
-response_read = PreparedRead(lambda pk: Response.objects.filter(pk=pk))
-
-
 def draft_for(request, consultation: Consultation) -> Response | None:
     """The visitor's response to this consultation (a draft, or one just sent), or None.
 
@@ -160,7 +155,7 @@ def draft_for(request, consultation: Consultation) -> Response | None:
     pk = request.session.get(key)
     if pk is not None:
         try:
-            response = response_read.one(int(pk))
+            response = selectors.response_by_pk(int(pk))
         except (TypeError, ValueError) as exc:
             raise Http404("Not a response.") from exc
         if response is None:
