@@ -13,10 +13,13 @@ reports the cache down.
 import hashlib
 import logging
 import math
+import operator
 import time
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import partial
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.forms.utils import ErrorDict
 from django.utils.functional import SimpleLazyObject
@@ -134,6 +137,19 @@ def shared_with_drawing(request, key: str, build, *, moment, seconds: int = SHAR
 
     found = shared_with_visitors(request, key, reading, moment=moment, seconds=seconds)
     return found["value"], f"{key}:{found['read_at'].isoformat()}:{get_language()}"
+
+
+def kept_in_process(key: str, read: Callable[[], object], *, seconds: int = 600):
+    """What `read` gives, kept in this process's "drawings" cache under `key`, which must name the
+    state of what is read (a stamp that every change redraws): read again only when that changes."""
+    return caches["drawings"].get_or_set(key, read, seconds)
+
+
+def read_when_drawn(read: Callable[[], dict], names: Iterable[str]) -> dict:
+    """Context values for a part of a page kept by ``{% drawn_once %}``: `read` gives them all at
+    once, and runs only if a template asks for one of them, so a kept drawing costs no read."""
+    reading = SimpleLazyObject(read)
+    return {name: SimpleLazyObject(partial(operator.getitem, reading, name)) for name in names}
 
 
 class EmptyFormWhenDrawn(SimpleLazyObject):

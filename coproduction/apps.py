@@ -13,6 +13,9 @@ class CoproductionConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from .models import Invitation, Membership, Participant, Recognition
+        from .page_stamps import page_stamps_connect
+
+        page_stamps_connect()
 
         # A participant's details and memberships: who changed or removed them (viewing is logged by
         # services.participant_details_view). Contact details and access needs are masked in the

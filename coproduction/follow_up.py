@@ -376,6 +376,17 @@ def overdue_marked(actions, today: date) -> list[Action]:
     return actions
 
 
+SESSION_FOLLOW_UP_READ = (
+    "outcomes",
+    "comments",
+    "session_minutes",
+    "session_actions",
+    "more_session_actions",
+    "carried_actions",
+    "more_carried_actions",
+)
+
+
 def session_follow_up(session: Session, *, today: date) -> dict:
     """What a session page shows of its follow-up: outcomes, participants' comments, minutes, its own
     actions, and the open actions carried from earlier sessions of the group. Five queries, whatever

@@ -6,6 +6,7 @@ Personal details (contact, access needs) sit on the participant, stated once and
 invitation; age is an age band, never a date of birth.
 """
 
+import secrets
 from datetime import date, datetime
 
 from django.conf import settings
@@ -342,6 +343,10 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(purpose__icontains=text)) if text else self
 
 
+def new_page_stamp() -> int:
+    return secrets.randbits(62)
+
+
 class Session(models.Model):
     """A meeting: planned by a team, held by a group (or by none), with an agenda and a register.
 
@@ -375,6 +380,9 @@ class Session(models.Model):
     # The calendar files' SEQUENCE: raised each time invitees are sent a change of time or place,
     # or the cancellation, so their calendars replace the event instead of adding a second one.
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Drawn anew whenever anything the session's staff page shows changes (page_stamps.py): the page
+    # is drawn once for each stamp.
+    page_stamp = models.BigIntegerField(default=new_page_stamp, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -393,6 +401,13 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A changed session is a changed page; page_stamps.py covers what hangs from it.
+        self.page_stamp = new_page_stamp()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "page_stamp"}
+        super().save(*args, **kwargs)
 
     def status_at(self, moment: datetime) -> SessionStatus:
         if self.cancelled_at:

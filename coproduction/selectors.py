@@ -17,10 +17,13 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from common import disclosure
 from common.dates import local_day_bounds
+from common.prepared import PreparedRead
 
+from . import follow_up, services
 from .models import (
     LIVED_EXPERIENCE_ROLES,
     Action,
@@ -304,3 +307,49 @@ def report_for(*, first_day: date, last_day: date, today: date, group=None) -> R
         chart=share_chart(by_month),
         actions=action_outcomes(sessions),
     )
+
+
+# --- A session's staff page ----------------------------------------------------------------------
+
+WAITING_SHOWN = 20
+REGISTER_MAX = 500  # a register form longer than this would not be usable; the page says so
+
+
+# Every session page reads its session first (and with it the stamp its drawings are kept under).
+session_read = PreparedRead(lambda pk: Session.objects.select_related("group", "team").filter(pk=pk))
+
+
+def session_page_reading(session: Session, *, today: date) -> dict:
+    """What a session's staff page shows below its agenda: the replies, the waiting list, the
+    register with its share, and the follow-up. Nine queries, whatever the numbers."""
+    entries = list(
+        session.register_entries.select_related("participant").order_by("participant__full_name", "pk")[
+            : REGISTER_MAX + 1
+        ]
+    )
+    replies = services.replies_for(session)
+    waiting = session.invitations.waiting().select_related("participant")[:WAITING_SHOWN] if replies.waiting else []
+    return {
+        "entries": entries[:REGISTER_MAX],
+        "more_entries": len(entries) > REGISTER_MAX,
+        "share": services.share_for(session),
+        "replies": replies,
+        "waiting": list(waiting),
+    } | follow_up.session_follow_up(session, today=today)
+
+
+SESSION_PAGE_READ = (
+    "entries",
+    "more_entries",
+    "share",
+    "replies",
+    "waiting",
+    *follow_up.SESSION_FOLLOW_UP_READ,
+)
+
+
+def session_page_key(session: Session, *, can_edit: bool, status: str, started: bool, today: date) -> str:
+    """The key the page is drawn once under: the session's stamp (page_stamps.py) names what it
+    shows; what the viewer may do, the session's status, the day (actions fall overdue) and the
+    language name how it shows it."""
+    return f"{session.pk}:{session.page_stamp}:{int(can_edit)}:{status}:{int(started)}:{today}:{get_language()}"

@@ -59,6 +59,7 @@ from .models import (
     Reply,
     Session,
 )
+from .page_stamps import sessions_changed, sessions_changes_gathered
 
 logger = logging.getLogger(__name__)
 
@@ -701,6 +702,19 @@ def register_record(
     unknown = set(marks) - allowed
     if unknown:
         refuse(_("Someone on this register is not a member of the group or a walk-in."), code="not_on_register")
+    with sessions_changes_gathered():
+        register_marks_write(session=session, existing=existing, marks=marks, moment=moment)
+        rung = rung or session.rung
+        if rung not in LadderRung.values:
+            raise ValidationError({"rung": ValidationError(_("Select a ladder rung"), code="invalid")})
+        coproduction_check(session=session, rung=rung)
+        if rung != session.rung:
+            session.rung = rung
+            session.save(update_fields=["rung"])
+    return session
+
+
+def register_marks_write(*, session: Session, existing: dict, marks: dict[int, Mark], moment: datetime) -> None:
     for participant_id, mark in marks.items():
         if mark.attendance not in Attendance.values or mark.role not in ParticipantRole.values:
             refuse(_("Select attendance and a role for everyone on the register."), code="invalid")
@@ -714,14 +728,6 @@ def register_record(
         elif (entry.attendance, entry.role) != (mark.attendance, mark.role):
             entry.attendance, entry.role, entry.recorded_at = mark.attendance, mark.role, moment
             entry.save(update_fields=["attendance", "role", "recorded_at"])
-    rung = rung or session.rung
-    if rung not in LadderRung.values:
-        raise ValidationError({"rung": ValidationError(_("Select a ladder rung"), code="invalid")})
-    coproduction_check(session=session, rung=rung)
-    if rung != session.rung:
-        session.rung = rung
-        session.save(update_fields=["rung"])
-    return session
 
 
 @transaction.atomic
@@ -861,6 +867,11 @@ def invitations_send(*, session: Session, participants, user: User, moment: date
     if len(people) > INVITE_MAX:
         refuse(_("Invite at most %(count)s people at a time.") % {"count": INVITE_MAX}, code="too_many")
     already = set(session.invitations.filter(participant__in=people).values_list("participant_id", flat=True))
+    with sessions_changes_gathered():
+        return invitations_write(session=session, people=people, already=already, moment=moment)
+
+
+def invitations_write(*, session: Session, people: list[Participant], already: set[int], moment: datetime) -> Invited:
     result = Invited()
     for person in people:
         if person.pk in already:
@@ -1122,19 +1133,20 @@ def group_feed(*, group: ParticipationGroup, moment: datetime) -> bytes:
 # --- Retention -------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def retention_apply(*, moment: datetime) -> dict[str, int]:
     """Clear the access needs written on invitations COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS after
     their session ended, and anonymise register entries COPRODUCTION_REGISTER_RETENTION_DAYS after
     theirs: the participant goes, the role on the day and attendance stay, so reports count the same.
     Safe to repeat; counts only the rows it changed."""
     needs_cutoff = moment - timedelta(days=settings.COPRODUCTION_ACCESS_NEEDS_RETENTION_DAYS)
-    access_needs = (
-        Invitation.objects.filter(session__ends_at__lt=needs_cutoff).exclude(access_needs="").update(access_needs="")
-    )
+    with_needs = Invitation.objects.filter(session__ends_at__lt=needs_cutoff).exclude(access_needs="")
     register_cutoff = moment - timedelta(days=settings.COPRODUCTION_REGISTER_RETENTION_DAYS)
-    register_entries = RegisterEntry.objects.filter(
-        session__ends_at__lt=register_cutoff, participant__isnull=False
-    ).update(participant=None)
+    named = RegisterEntry.objects.filter(session__ends_at__lt=register_cutoff, participant__isnull=False)
+    # Bulk updates send no signals: the pages counting the needs and naming the people are stamped here.
+    sessions_changed(Q(pk__in=with_needs.values("session_id")) | Q(pk__in=named.values("session_id")))
+    access_needs = with_needs.update(access_needs="")
+    register_entries = named.update(participant=None)
     if access_needs or register_entries:
         logger.info(
             "Retention: cleared access needs on %s invitations and anonymised %s register entries",

@@ -18,13 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
-from common.cache import EmptyFormWhenDrawn, form_drawing_key, shared_with_visitors
+from common.cache import (
+    EmptyFormWhenDrawn,
+    form_drawing_key,
+    kept_in_process,
+    read_when_drawn,
+    shared_with_visitors,
+)
 from common.kept_answers import KeepsTypedAnswers, typed_answers
 from common.pagination import page_links
 from common.text import search_words
 from common.views import StaffRequiredMixin, post_limit
 
-from . import follow_up, recognition, services
+from . import follow_up, recognition, selectors, services
 from .forms import (
     AgendaItemForm,
     GroupFilterForm,
@@ -44,6 +50,7 @@ from .forms import (
 )
 from .models import AgendaItem, GroupStatus, Membership, Overdue, Participant, ParticipationGroup, Session
 from .rules import groups_changeable_by, participants_with_details_for
+from .selectors import REGISTER_MAX
 
 PAGE_SIZE = 50
 CANDIDATES_SHOWN = 20
@@ -506,9 +513,7 @@ class ImportTemplateView(CoproductionStaffMixin, generic.View):
 
 # --- Sessions --------------------------------------------------------------------------------------
 
-WAITING_SHOWN = 20
 CANCELLED_REFUSAL = gettext_lazy("This session was cancelled, so it cannot be changed.")
-REGISTER_MAX = 500  # a register form longer than this would not be usable; the page says so
 
 
 class SessionListView(CoproductionStaffMixin, PagedListMixin, generic.ListView):
@@ -559,7 +564,9 @@ class SessionMixin(RecordPageMixin):
 
     @cached_property
     def session(self) -> Session:
-        return get_object_or_404(Session.objects.select_related("group", "team"), pk=self.kwargs["session_pk"])
+        if (session := selectors.session_read.one(self.kwargs["session_pk"])) is None:
+            raise Http404
+        return session
 
     @cached_property
     def can_edit(self) -> bool:
@@ -586,32 +593,35 @@ class SessionMixin(RecordPageMixin):
 
 
 class SessionDetailView(SessionMixin, generic.TemplateView):
-    """The session, its agenda, and who was there with the share of parent carers and young people."""
+    """The session, its agenda, and who was there with the share of parent carers and young people.
+
+    All but the agenda is drawn once for each state of the session (selectors.session_page_key); the
+    agenda's reordering forms carry the viewer's own CSRF token, so it is drawn for each request
+    from a reading kept under the same key.
+    """
 
     template_name = "coproduction/staff/session_detail.html"
     AGENDA_SHOWN = 100
 
     def get_context_data(self, **kwargs):
-        entries = list(
-            self.session.register_entries.select_related("participant").order_by("participant__full_name", "pk")[
-                : REGISTER_MAX + 1
-            ]
-        )
-        replies = services.replies_for(self.session)
+        today = timezone.localdate()
+        context = super().get_context_data(**kwargs)
+        shown_as = {name: context[name] for name in ("can_edit", "status", "started")}
+        key = selectors.session_page_key(self.session, today=today, **shown_as)
         return (
-            super().get_context_data(**kwargs)
+            context
             | {
-                "agenda": list(self.session.agenda_items.all()[: self.AGENDA_SHOWN]),
-                "entries": entries[:REGISTER_MAX],
-                "more_entries": len(entries) > REGISTER_MAX,
+                # Drawn for each request (its forms carry the viewer's CSRF token), read once a state.
+                "agenda": kept_in_process(
+                    f"session-agenda:{key}", lambda: list(self.session.agenda_items.all()[: self.AGENDA_SHOWN])
+                ),
                 "register_max": REGISTER_MAX,
-                "share": services.share_for(self.session),
-                "replies": replies,
-                "waiting": list(self.session.invitations.waiting().select_related("participant")[:WAITING_SHOWN])
-                if replies.waiting
-                else [],
+                "overdue_tag": Overdue.OVERDUE,
+                "page_drawing_key": key,
             }
-            | follow_up.session_follow_up(self.session, today=timezone.localdate())
+            | read_when_drawn(
+                lambda: selectors.session_page_reading(self.session, today=today), selectors.SESSION_PAGE_READ
+            )
         )
 
 

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.roles import Role
 
-from .factories import ParticipationGroupFactory
+from .factories import ParticipationGroupFactory, SessionFactory
 
 
 @pytest.fixture
@@ -19,6 +22,12 @@ def other_staff(make_user, other_team):
 @pytest.fixture
 def group(team):
     return ParticipationGroupFactory(team=team, name="Short breaks forum")
+
+
+@pytest.fixture
+def held(group):
+    """A session of the team's group that took place yesterday."""
+    return SessionFactory(group=group, starts_at=timezone.now() - timedelta(days=1))
 
 
 def codes(error: ValidationError) -> set[str]:

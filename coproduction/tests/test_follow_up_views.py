@@ -30,12 +30,6 @@ MARKUP = '<script>alert("x")</script>'
 
 
 @pytest.fixture
-def held(group):
-    """A session of the team's group that took place yesterday."""
-    return SessionFactory(group=group, starts_at=timezone.now() - timedelta(days=1))
-
-
-@pytest.fixture
 def next_meeting(group):
     return SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=14))
 

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 MARKUP = '<script>alert("x")</script>'
 
 
-@pytest.fixture
-def held(group):
-    return SessionFactory(group=group, starts_at=timezone.now() - timedelta(days=1))
-
-
 def add(session, user, **changes):
     fields = {"text": "The form is too long.", "said_by": ParticipantRole.YOUNG_PERSON, "consent_to_quote": True}
     return follow_up.comment_add(session=session, user=user, moment=timezone.now(), **(fields | changes))
