@@ -147,39 +147,72 @@ def test_outcomes_comments_minutes_and_actions_show_at_once(viewer, held, staff)
     assert "Done" in viewer(held).split("Write to every family", 1)[1][:800]
 
 
-def test_an_action_carried_from_an_earlier_session_follows_its_changes(viewer, held, group, staff):
+# Other sessions a change shows on are stamped once it commits (page_stamps.others_changed): the
+# tests run inside a transaction, so they run its commit callbacks.
+
+
+def test_an_action_carried_from_an_earlier_session_follows_its_changes(
+    viewer, held, group, staff, django_capture_on_commit_callbacks
+):
     later = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=14))
     action = ActionFactory(source_session=held, description="Ask the bus company")
     assert "Ask the bus company" in viewer(later)
-    held.title = "The renamed first meeting"
-    held.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        held.title = "The renamed first meeting"
+        held.save()
     assert "The renamed first meeting" in viewer(later)
-    follow_up.action_update(
-        action=action, user=staff, text="Asked", status=ActionStatus.DONE, drop_reason="", moment=timezone.now()
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up.action_update(
+            action=action, user=staff, text="Asked", status=ActionStatus.DONE, drop_reason="", moment=timezone.now()
+        )
     assert "Ask the bus company" not in viewer(later)  # done: no longer carried
 
 
-def test_a_session_moved_out_of_the_group_takes_its_actions_off_the_later_pages(viewer, held, group, team):
+def test_a_session_moved_out_of_the_group_takes_its_actions_off_the_later_pages(
+    viewer, held, group, django_capture_on_commit_callbacks
+):
     later = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=14))
     ActionFactory(source_session=held, description="Ask the bus company")
     assert "Ask the bus company" in viewer(later)
-    held.group = None
-    held.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        held.group = None
+        held.save()
     assert "Ask the bus company" not in viewer(later)
 
 
-def test_renamed_people_and_teams_show_at_once(viewer, held, staff, team):
+def test_renamed_people_and_teams_show_at_once(viewer, held, staff, team, django_capture_on_commit_callbacks):
     person = ParticipantFactory(full_name="Robin Parent", team=team)
     RegisterEntryFactory(session=held, participant=person)
     ActionFactory(source_session=held, description="Phone the school")
     viewer(held)
-    person.full_name = "Robin Renamed"
-    services.participant_save(participant=person, user=staff, moment=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        person.full_name = "Robin Renamed"
+        services.participant_save(participant=person, user=staff, moment=timezone.now())
     assert "Robin Renamed" in viewer(held)
-    team.name = "Renamed team"
-    team.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        team.name = "Renamed team"
+        team.save()
     assert viewer(held).count("Renamed team") >= 2  # the caption, and the action's owner
+
+
+def test_other_sessions_are_stamped_after_the_commit_holding_no_row_of_theirs(
+    held, group, staff, django_capture_on_commit_callbacks
+):
+    """A change takes no other session's row inside its transaction, so two changes (or a rename and
+    that person's reply) cannot each wait on the other."""
+    later = SessionFactory(group=group, starts_at=timezone.now() + timedelta(days=14))
+    action = ActionFactory(source_session=held)
+    stamps = dict(Session.objects.values_list("pk", "page_stamp"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        follow_up.action_update(
+            action=action, user=staff, text="Asked", status=ActionStatus.DONE, drop_reason="", moment=timezone.now()
+        )
+    inside = dict(Session.objects.values_list("pk", "page_stamp"))
+    assert inside[held.pk] != stamps[held.pk]  # its own session, with the change
+    assert inside[later.pk] == stamps[later.pk]
+    for callback in callbacks:
+        callback()
+    assert Session.objects.get(pk=later.pk).page_stamp != stamps[later.pk]
 
 
 def test_a_day_passing_marks_an_action_overdue(staff_client, staff, held):
