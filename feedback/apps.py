@@ -13,6 +13,9 @@ class FeedbackConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from .models import CaseFeedback, ClosedCase
+        from .safeguarding import safeguarding_signals_connect
+
+        safeguarding_signals_connect()
 
         # Who changed a closed case or its feedback (viewing contact details is logged by
         # services.case_details_view). Contact details are masked in the entries, so the log is not

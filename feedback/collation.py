@@ -23,7 +23,8 @@ Sources on the portal today:
   names its feedback, so an open flag keeps it out of the coding queue until the flag is handled.
 - co-production sessions: what participants said at a session, recorded by staff as comments
   (``SessionComment``: the words, the role of who said it, never a name, and their consent to
-  quote), keyed "coproduction.sessioncomment:<pk>", with the session's team. Sessions have no Local
+  quote), keyed "coproduction.sessioncomment:<pk>", with the session's team. One that uses words from
+  the safeguarding list is marked as concerning child protection (feedback/safeguarding.py). Sessions have no Local
   Offer area (coproduction does not know consultations' areas), so the item has none. A session's
   title, purpose, agenda, register and agreed outcomes are the council's words, not participants'
   feedback, and are not filed.
@@ -43,6 +44,7 @@ from coproduction.models import SessionComment
 
 from .models import CaseFeedback, FeedbackChannel, FeedbackItem, FeedbackSource, FriendsAndFamilyRating
 from .models import Channel as CaseChannel
+from .safeguarding import safeguarding_matcher
 
 ANSWER_KEY = "consultations.answer:"
 BATCH = 500
@@ -192,6 +194,7 @@ def comments_not_filed():
 
 
 def session_comments() -> Iterable[FeedbackItem]:
+    safeguarding_words = safeguarding_matcher()
     for comment in comments_not_filed().iterator(chunk_size=BATCH):
         session = comment.session
         yield FeedbackItem(
@@ -202,6 +205,8 @@ def session_comments() -> Iterable[FeedbackItem]:
             received_on=timezone.localdate(session.starts_at),
             text=comment.text,
             consent_to_quote=comment.consent_to_quote,
+            # Words from the safeguarding list: the officer was e-mailed when it was written.
+            child_protection=bool(safeguarding_words([comment.text])),
             source_key=comment.feedback_key,
             source_url=reverse("coproduction:session", kwargs={"session_pk": session.pk}) + "#comments",
         )

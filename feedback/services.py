@@ -5,7 +5,6 @@ so a page can say what went wrong and nothing is half-saved.
 """
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -50,8 +49,8 @@ from .models import (
     FeedbackLetter,
     LetterBatch,
     PreferredFormat,
-    SafeguardingWord,
 )
+from .safeguarding import safeguarding_words_in
 
 logger = logging.getLogger(__name__)
 
@@ -374,18 +373,6 @@ FEEDBACK_FIELDS = [
     "worked_well", "could_be_better", "missing", "experience", "listened_to", "picture_answers", "may_quote",
     "contact_wish", "contact_detail", "answered_by",
 ]  # fmt: skip
-
-
-def safeguarding_words_in(texts: list[str]) -> list[str]:
-    """The administrators' safeguarding words and phrases found in the texts (whole words, any case)."""
-    joined = " ".join(text for text in texts if text).lower()
-    if not joined.strip():
-        return []
-    found = []
-    for phrase in SafeguardingWord.objects.values_list("phrase", flat=True):
-        if re.search(r"(?<!\w)" + re.escape(phrase.strip().lower()) + r"(?!\w)", joined):
-            found.append(phrase)
-    return found
 
 
 def flag_raise(feedback: CaseFeedback, *, by: User | None, reason: str, moment: datetime) -> None:
