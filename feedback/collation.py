@@ -24,10 +24,10 @@ Sources on the portal today:
 - co-production sessions: what participants said at a session, recorded by staff as comments
   (``SessionComment``: the words, the role of who said it, never a name, and their consent to
   quote), keyed "coproduction.sessioncomment:<pk>", with the session's team. One that uses words from
-  the safeguarding list is marked as concerning child protection (feedback/safeguarding.py). Sessions have no Local
-  Offer area (coproduction does not know consultations' areas), so the item has none. A session's
-  title, purpose, agenda, register and agreed outcomes are the council's words, not participants'
-  feedback, and are not filed.
+  the safeguarding list is marked as concerning child protection (feedback/safeguarding.py).
+  Sessions have no Local Offer area (coproduction does not know consultations' areas), so the item
+  has none. A session's title, purpose, agenda, register and agreed outcomes are the council's
+  words, not participants' feedback, and are not filed.
 """
 
 from collections.abc import Iterable
