@@ -16,6 +16,12 @@ requests a second, p50 and p99, ratios to both floors and the min-max of the run
 every public page reaches half the template floor at every size. It reports; it never fails a build.
 Figures compare only within one run.
 
+Every request comes on a connection of its own, as nginx sends them to gunicorn with the README's
+settings (no keep-alive to the upstream), so each is served by whichever worker is free. On kept-alive
+connections wrk's ten could all be taken by one worker, leaving the other core idle and halving that
+run. A person's pages may therefore reach both workers, so the workers share one cache (sessions are
+read through it), as in production: a file cache in the run's folder, or BENCH_CACHE_URL.
+
 With --abuse it ends by serving with the real per-address limits and bursting "Start now" posts and
 made-up letter codes from one address while wrk measures other visitors' pages, and prints the share
 refused with 429, the 429's latency, and the visitors' throughput during the burst over without it.
@@ -151,6 +157,7 @@ def wrk_run(url: str, *, connections: int, duration: float, script: Path, cookie
         "--latency",
         f"--script={script}",
     ]
+    command += ["--header", "Connection: close"]  # each request on its own connection (the module's note)
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
     finished = subprocess.run([*command, url], capture_output=True, text=True, check=True)  # noqa: S603
@@ -158,7 +165,8 @@ def wrk_run(url: str, *, connections: int, duration: float, script: Path, cookie
 
 
 class Visitor:
-    """One browser: its own connection and cookies, following nothing by itself."""
+    """One browser: its own cookies, following nothing by itself. Each request goes on a new
+    connection, as through nginx (the module's note)."""
 
     def __init__(self, port: int):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -166,7 +174,10 @@ class Visitor:
         self.requests = 0
 
     def send(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        headers = {
+            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+            "Connection": "close",
+        }
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)
@@ -178,8 +189,8 @@ class Visitor:
                 text = answer.read().decode()
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The worker holding this kept-alive connection was being replaced (gunicorn's
-                # max_requests): send it again on a new connection, as a browser does.
+                # The worker that took the connection was being replaced (gunicorn's max_requests):
+                # send it again on a new connection, as a browser does.
                 self.connection.close()
                 if attempt == 2:
                     raise
@@ -308,9 +319,10 @@ def serving_environment(database_url: str, folder: Path) -> dict[str, str]:
         REQUIRE_STAFF_2FA="0",  # staff pages through a session cookie, without an authenticator
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
-        # Per worker by default; set BENCH_CACHE_URL (a Redis database only the benchmark uses) to
-        # measure with the shared cache production has.
-        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "locmemcache://"),
+        # One cache both workers share, as production's Redis: a person's next page may reach the
+        # other worker, which must read the same session. BENCH_CACHE_URL names a Redis database only
+        # the benchmark uses (it is emptied), to measure with the cache production has.
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL") or f"filecache://{folder / 'cache'}",
         CELERY_BROKER_URL="memory://",  # nothing the measured pages queue is sent anywhere
         LOG_LEVEL="WARNING",
         **RELAXED_LIMITS,
