@@ -130,13 +130,15 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "common.cache.FailOpenRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 RATELIMIT_FAIL_OPEN = True
-# Drawings of page parts that follow from a few values alone (a session's details, an empty form),
-# kept in each process for {% drawn_once ... using="drawings" %}: nothing leaves the process, and a
-# release starts with none, so a changed template is never served from an old drawing.
+# Drawings of page parts that follow from a few values alone (a session's details, an empty form, a
+# page of the hub under the reading visitors share), kept in each process for {% drawn_once ...
+# using="drawings" %}: nothing leaves the process, and a release starts with none, so a changed
+# template is never served from an old drawing. The largest, a page of the hub, is about 70 KB, so
+# 1,000 entries bound a process's drawings to some 70 MB whatever a crawler asks for.
 CACHES["drawings"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "drawings",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 # Each signed-in user's roles, teams and permissions, kept in each process under a stamp on the user
 # row that any change to them redraws (accounts.rights): correct without being shared.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -38,22 +39,41 @@ def test_a_consultation_page_changes_at_the_minute_it_opens_and_closes_though_vi
         assert "This consultation closed on" in page_of(client, url)
 
 
-def test_a_visitor_reading_a_shared_consultation_page_start_page_or_you_said_we_did_costs_no_query(
-    client, django_assert_max_num_queries
-):
+def shared_page_urls() -> list[str]:
+    """A consultation's page and start page, a "You said, we did" and its list, and a searched hub."""
     consultation = ConsultationFactory()
     said_did = ConsultationFactory(closed=True, outcomes_published_at=NOW)
     OutcomeItemFactory(consultation=said_did)
-    urls = [
+    return [
         consultation.get_absolute_url(),
         reverse("consultations:respond", kwargs={"slug": consultation.slug}),
         reverse("consultations:outcomes", kwargs={"slug": said_did.slug}),
+        reverse("consultations:outcome-list"),
         HUB + "?q=transport&audience=young_people",
     ]
-    for url in urls:
+
+
+def test_a_visitor_reading_a_shared_consultation_page_start_page_or_you_said_we_did_costs_no_query(
+    client, django_assert_max_num_queries
+):
+    for url in shared_page_urls():
         assert client.get(url).status_code == 200
         with django_assert_max_num_queries(0):
             assert Client().get(url).status_code == 200
+
+
+def test_each_process_keeps_its_own_drawing_of_a_shared_page_and_the_shared_cache_only_the_data(client):
+    # A drawing follows from the shared reading its key names, so each process can draw it once; only
+    # the data goes to the cache every process reads (Redis in production), not tens of kilobytes of
+    # drawing fetched on every request.
+    for url in shared_page_urls():
+        assert client.get(url).status_code == 200
+    shared_keys = list(cache._cache)  # the tests' shared cache is in memory (conftest.py)
+    assert [key for key in shared_keys if "shared-with-visitors" in key]
+    assert not [key for key in shared_keys if "template.cache" in key]
+    drawn = [key for key in caches["drawings"]._cache if "template.cache" in key]
+    for name in ("consultation_page", "respond_start", "outcomes_page", "outcome_list", "hub_results", "hub_filters"):
+        assert any(f"template.cache.{name}." in key for key in drawn), name
 
 
 def test_a_change_by_staff_reaches_visitors_within_the_minute_and_signed_in_people_at_once(client, staff_member):
